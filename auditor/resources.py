@@ -1,0 +1,39 @@
+"""Where the data folders are: `rules/` (check YAML and lexicons) and `models/` (trained
+artefacts). A source checkout uses the folders at the repo top; an installed wheel carries
+copies under auditor/_data/. `--rules DIR` or AUDITOR_RULES_DIR points elsewhere (a
+province's own rules)."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    override = os.environ.get(f"AUDITOR_{name.upper()}_DIR")
+    if override:
+        return Path(override)
+    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"找不到数据文件夹 {name}/（安装不完整？）")
+
+
+def rules_dir() -> Path:
+    return data_dir("rules")
+
+
+def models_dir() -> Path:
+    return data_dir("models")
+
+
+@lru_cache(maxsize=None)
+def lexicon(name: str) -> dict:
+    """A word list from rules/lexicons/NAME.yaml."""
+    path = rules_dir() / "lexicons" / f"{name}.yaml"
+    with path.open(encoding="utf-8") as file:
+        return yaml.safe_load(file) or {}
