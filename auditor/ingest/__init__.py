@@ -22,6 +22,8 @@ from .sniff import decode_text, sniff_bytes, text_layout
 __all__ = ["InputRejected", "ReadResult", "collect_inputs", "read_submission", "read_many", "parse_bytes"]
 
 # Suffixes picked up when walking a folder; a file named explicitly is always tried.
+CONTAINER_SUFFIXES = {".docx": "Word ", ".docm": "Word ", ".xlsx": "Excel ", ".xlsm": "Excel ", ".pdf": "PDF ",
+                      ".doc": "Word ", ".wps": "WPS ", ".xls": "Excel ", ".et": "WPS 表格"}
 INPUT_SUFFIXES = {".txt", ".text", ".docx", ".docm", ".xlsx", ".xlsm", ".pdf", ".doc", ".wps", ".xls", ".et"}
 
 
@@ -103,6 +105,13 @@ def parse_bytes(data: bytes, source: str, suffix: str = "", path: Path | None = 
     except Exception as error:  # a library choking on a malformed file: report, never crash the batch
         raise InputRejected(f"{_format_name(kind)}文件已损坏或结构异常，无法读取（{type(error).__name__}: {str(error)[:120]}）") from error
     submission = build_submission(rows, source, fmt)
+    promised = CONTAINER_SUFFIXES.get(suffix)
+    if kind == "text" and promised:
+        # a .docx/.pdf that is really text: fine if it holds tables (some systems export text
+        # under any name), otherwise the file is simply not what its name says
+        if not submission.tables:
+            raise InputRejected(f"扩展名是 {suffix}，但内容不是{promised}文档（是纯文本，且没有绩效目标表）")
+        warnings.append(f"扩展名是 {suffix}，实际内容是纯文本，已按文本读取")
     submission.warnings[:0] = warnings
     return submission
 

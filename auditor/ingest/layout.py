@@ -18,7 +18,7 @@ from .rows import Row
 
 # "1.德归镇创建全国文明县城工作经费绩效目标表", "1. 武装工作经费绩效目标表", "项目支出绩效目标表"
 TITLE_RE = re.compile(
-    r"^\s*(?:(?P<num>\d{1,3})\s*[.．、]\s*)?(?P<name>.*?)\s*(?:项目)?(?:支出)?绩效目标(?:申报)?表\s*(?P<tail>[（(][^）)]*[）)])?\s*$"
+    r"^\s*(?:(?P<num>\d{1,3})\s*[.．、]\s*)?(?P<name>.*?)\s*绩效目标(?:申报)?表\s*(?P<tail>[（(][^）)]*[）)])?\s*$"
 )
 TOC_LEADER_RE = re.compile(r"[.…·]{4,}|\s\d{1,3}\s*$")
 UNIT_LINE_RE = re.compile(r"^\s*(?P<code>\d{6})\s*[-－—]?\s*(?P<name>\S.*?)\s*$")
@@ -183,13 +183,15 @@ def build_table(section: _TableSection, fallback_number: int) -> ProjectTable:
         elif any(is_label(c, GOAL_LABELS, 8) for c in cells[:2]) and not table.goals_raw:
             _read_goals(table, cells)
         else:
-            found_budget = _read_labelled_cells(table, cells)
+            found_label, found_budget = _read_labelled_cells(table, cells)
             if found_budget:
                 after_budget = True
+            elif found_label:
+                pass
             elif after_budget and not table.fund_use:
                 _read_fund_use(table, cells)
                 after_budget = False
-            elif not found_budget and not _read_fund_use_labelled(table, cells):
+            elif not _read_fund_use_labelled(table, cells):
                 text = clean(" ".join(c for c in cells if c.strip()))
                 if text:
                     table.warnings.append(f"未识别的表头内容：“{text[:40]}”")
@@ -218,15 +220,18 @@ def _read_unit_row(table: ProjectTable, cells: list[str]) -> bool:
     return hit and not any(is_label(c, CODE_LABELS + TOTAL_LABELS) for c in cells)
 
 
-def _read_labelled_cells(table: ProjectTable, cells: list[str]) -> bool:
-    """项目编码/项目名称/预算数/财政资金/其他资金 → the cell right after each label."""
-    found_budget = False
+def _read_labelled_cells(table: ProjectTable, cells: list[str]) -> tuple[bool, bool]:
+    """项目编码/项目名称/预算数/财政资金/其他资金 → the cell right after each label.
+    Returns (any label found, a budget label found)."""
+    found_label = found_budget = False
     for i, cell in enumerate(cells):
         following = cells[i + 1] if i + 1 < len(cells) else ""
         if is_label(cell, CODE_LABELS):
             table.project_code = squash(clean(following))
+            found_label = True
         elif is_label(cell, NAME_LABELS):
             table.project = clean(following)
+            found_label = True
         elif is_label(cell, FISCAL_LABELS):
             table.budget.raw_fiscal = following
             table.budget.fiscal = values.parse_amount(following)
@@ -242,7 +247,7 @@ def _read_labelled_cells(table: ProjectTable, cells: list[str]) -> bool:
         if money := MONEY_UNIT_RE.search(clean(cell)):
             if len(squash(cell)) <= 20 and not table.money_unit:
                 table.money_unit = money.group("unit") or money.group("unit2")
-    return found_budget
+    return found_label or found_budget, found_budget
 
 
 def _read_fund_use(table: ProjectTable, cells: list[str]) -> None:
