@@ -15,12 +15,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def data_dir(name: str) -> Path:
     override = os.environ.get(f"AUDITOR_{name.upper()}_DIR")
-    if override:
-        return Path(override)
-    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"找不到数据文件夹 {name}/（安装不完整？）")
+    return Path(override) if override else bundled_dir(name)
 
 
 def rules_dir() -> Path:
@@ -31,9 +26,21 @@ def models_dir() -> Path:
     return data_dir("models")
 
 
+def bundled_dir(name: str) -> Path:
+    """The folder shipped with this copy of the tool, ignoring any override."""
+    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"找不到数据文件夹 {name}/（安装不完整？）")
+
+
 @lru_cache(maxsize=None)
 def lexicon(name: str) -> dict:
-    """A word list from rules/lexicons/NAME.yaml."""
-    path = rules_dir() / "lexicons" / f"{name}.yaml"
-    with path.open(encoding="utf-8") as file:
-        return yaml.safe_load(file) or {}
+    """A word list from rules/lexicons/NAME.yaml; a province's rules folder may replace it,
+    otherwise the bundled list applies."""
+    for folder in (rules_dir(), bundled_dir("rules")):
+        path = folder / "lexicons" / f"{name}.yaml"
+        if path.is_file():
+            with path.open(encoding="utf-8") as file:
+                return yaml.safe_load(file) or {}
+    raise FileNotFoundError(f"找不到词表 lexicons/{name}.yaml")

@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from auditor.schema import Money, Value
+from .resources import lexicon
+from .schema import Money, Value
 
 __all__ = [
     "normalize_text",
@@ -102,7 +103,7 @@ def _is_space(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) == "Zs"
 
 
-def _norm(text: object, keep_newlines: bool) -> tuple[str, list[int]]:
+def _norm(text: object, keep_newlines: bool, fold: bool = True) -> tuple[str, list[int]]:
     """Normalise `text` and return (result, source index of every result character).
 
     The index map lets `find_money` report offsets into the original text while matching on
@@ -128,7 +129,7 @@ def _norm(text: object, keep_newlines: bool) -> tuple[str, list[int]]:
             continue
         if unicodedata.category(ch) == "Cc":
             continue  # stray control characters carry no meaning
-        chars.append((_fold_char(ch), i))
+        chars.append((_fold_char(ch) if fold else ch, i))
     # pass 2: whitespace runs
     out: list[str] = []
     idx: list[int] = []
@@ -166,13 +167,13 @@ def _norm(text: object, keep_newlines: bool) -> tuple[str, list[int]]:
             idx.append(run[0][1])
         j = k
     # pass 3: a full-width full stop between digits is a decimal point ("９５．５" -> "95.5")
-    for p in range(1, len(out) - 1):
+    for p in range(1, len(out) - 1 if fold else 0):
         if out[p] == "．" and out[p - 1].isdigit() and out[p + 1].isdigit():
             out[p] = "."
     return "".join(out), idx
 
 
-def normalize_text(s: str) -> str:
+def normalize_text(s: str, fold: bool = True) -> str:
     """Clean cell or prose text without changing its meaning.
 
     Folds full-width digits, Latin letters, ％ and ＞＜＝ (and ≧≦⩾⩽ -> ≥≤) to the forms the parsers
@@ -181,9 +182,12 @@ def normalize_text(s: str) -> str:
     number and % and after a comparison sign; collapses other whitespace runs to one space (Latin
     words stay apart). Line breaks are kept (Word cells use them for paragraphs); a run of
     whitespace containing line breaks is reduced to those line breaks. Idempotent.
+
+    `fold=False` only removes the whitespace artefacts and keeps every character as written:
+    the text an auditor reads and quotes ("＝42米" stays "＝42米").
     """
     try:
-        return _norm(s, keep_newlines=True)[0]
+        return _norm(s, keep_newlines=True, fold=fold)[0]
     except Exception:  # pragma: no cover - defensive: this must never take a run down
         return s if isinstance(s, str) else ""
 
@@ -291,40 +295,13 @@ def parse_comparator(text: str) -> tuple[str | None, str]:
 # Units
 # --------------------------------------------------------------------------------------------
 
-_PERCENT_UNITS = {
-    "%": "%", "‰": "‰", "百分比": "%", "百分率": "%", "百分数": "%",
-    "个百分点": "百分点", "百分点": "百分点",
-}
-_DURATION_UNITS = {
-    "个工作日": "工作日", "工作日": "工作日", "个自然日": "天", "自然日": "天",
-    "天": "天", "日": "天", "个月": "月", "月": "月", "年": "年",
-    "个小时": "小时", "小时": "小时", "分钟": "分钟",
-    "个星期": "周", "星期": "周", "周": "周",
-}
-# spelling -> normalised spelling
-_COUNT_UNITS = {
-    "人/次": "人次", "个次": "个次", "人次": "人次", "户次": "户次", "车次": "车次", "架次": "架次",
-    "批次": "批次", "场次": "场次", "份次": "份次",
-    "个": "个", "人": "人", "名": "名", "位": "位", "户": "户", "家": "家", "次": "次", "项": "项",
-    "座": "座", "处": "处", "场": "场", "期": "期", "份": "份", "册": "册", "本": "本", "条": "条",
-    "所": "所", "套": "套", "台套": "台套", "件": "件", "台": "台", "辆": "辆", "架": "架", "艘": "艘",
-    "盏": "盏", "棵": "棵", "株": "株", "篇": "篇", "批": "批", "块": "块", "组": "组", "支": "支",
-    "队": "队", "间": "间", "栋": "栋", "幢": "幢", "张": "张", "只": "只", "头": "头", "匹": "匹",
-    "羽": "羽", "口": "口", "眼": "眼", "片": "片", "部": "部", "把": "把", "根": "根", "幅": "幅",
-    "箱": "箱", "袋": "袋", "瓶": "瓶", "包": "包", "床": "床", "节": "节", "课时": "课时",
-    "学时": "学时", "班": "班", "轮": "轮", "遍": "遍", "趟": "趟", "届": "届", "村": "村",
-    "村街": "村街", "社区": "社区", "乡镇": "乡镇", "镇": "镇", "站": "站", "门": "门", "类": "类",
-    "种": "种", "宗": "宗", "起": "起", "笔": "笔", "卷": "卷", "工日": "工日", "个工日": "工日",
-    "人天": "人天", "人日": "人日", "人月": "人月",
-    "米": "米", "延米": "延米", "公里": "公里", "千米": "公里",
-    "平方米": "平方米", "平米": "平方米", "平方": "平方米", "㎡": "平方米",
-    "平方公里": "平方公里", "平方千米": "平方公里", "亩": "亩", "公顷": "公顷",
-    "立方米": "立方米", "立方": "立方米", "m³": "立方米",
-    "吨": "吨", "千克": "千克", "公斤": "公斤", "斤": "斤", "克": "克", "升": "升", "毫升": "毫升",
-    "千瓦": "千瓦", "千瓦时": "千瓦时", "度": "度",
-}
+# Unit spellings are data (rules/lexicons/units.yaml): spelling -> normalised spelling.
+_UNITS = lexicon("units")
+_PERCENT_UNITS: dict[str, str] = _UNITS["percent"]
+_DURATION_UNITS: dict[str, str] = _UNITS["duration"]
+_COUNT_UNITS: dict[str, str] = _UNITS["count"]
 # Latin spellings must not run into a following letter ("100m" yes, "100mg" no)
-_LATIN_COUNT_UNITS = {"km²": "平方公里", "km": "公里", "m²": "平方米", "m³": "立方米", "m": "米", "kg": "千克"}
+_LATIN_COUNT_UNITS: dict[str, str] = _UNITS["count_latin"]
 
 _UNIT_KIND: dict[str, str] = {}
 _UNIT_NORM: dict[str, str] = {}
@@ -349,10 +326,7 @@ _UNITS_ALT = _alternation(list(_COUNT_UNITS) + list(_LATIN_COUNT_UNITS) + list(_
 _PER_ALT = _UNITS_ALT
 _PERCENT_ALT = _alternation(list(_PERCENT_UNITS))
 
-_MONEY_FACTORS = {
-    "元": 1.0, "千元": 1e3, "万元": 1e4, "十万元": 1e5, "百万元": 1e6, "千万元": 1e7, "亿元": 1e8,
-    "万亿元": 1e12,
-}
+_MONEY_FACTORS: dict[str, float] = {unit: float(f) for unit, f in _UNITS["money_factors"].items()}
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 
@@ -362,6 +336,7 @@ _QUANTITY_RE = re.compile(
     rf"""
     (?<![\d.A-Za-z])(?<!\d,)
     (?P<num>{_NUMBER})(?!\d)
+    (?:\s*[-~～—–至到]\s*(?P<hi>{_NUMBER})(?!\d))?      # a range "3-5人", "90~95%": the low end counts
     \s*
     (?:
         (?P<mmult>万亿|千万|百万|十万|万|亿|千)?(?P<mapprox>多|余)?(?P<money>元)(?![旦宵素件器])
@@ -423,7 +398,8 @@ class _Quantity:
             self.kind = "money"
             self.unit = mult + "元"
             unit_end = m.end("mper") if m.group("mper") else m.end("money")
-            self.unit_raw = m.string[m.end("num"):unit_end].strip()
+            num_end = m.end("hi") if m.group("hi") else m.end("num")
+            self.unit_raw = m.string[num_end:unit_end].strip()
             self.number = raw_num
             self.per = _norm_per(m.group("mper"))
             self.yuan = _yuan(raw_num, self.unit)
@@ -472,6 +448,7 @@ _DATE_RE = re.compile(
         (?:之前|以前|前)?
     # (2024年)9月(30日)(底)(前)
   | (?<![\d.])(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?:度\s*)?)?
+        (?:(?:1[0-2]|0?[1-9])\s*月?\s*[-~～—–至到]\s*)?      # a month range "1-12月" ends at its last month
         (?P<m>1[0-2]|0?[1-9])\s*月份?\s*
         (?:(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号])?\s*
         (?P<pos>底|末|初|上旬|中旬|下旬)?\s*
@@ -484,7 +461,7 @@ _DATE_RE = re.compile(
     # 上半年, 下半年
   | (?P<half>上|下)半年(?:之前|以前|前|内)?
     # a bare year: only a date when it is the whole value
-  | (?<![\d.])(?P<by>(?:19|20)\d{2})\s*年度?(?![\d])
+  | (?<![\d.])(?:(?:19|20)\d{2}\s*年?\s*[-~～—–至到]\s*)?(?P<by>(?:19|20)\d{2})\s*年度?(?![\d])
     """,
     re.X,
 )

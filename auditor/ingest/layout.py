@@ -55,8 +55,9 @@ GOAL_START_RE = re.compile(r"^\s*(?:目标\s*)?[（(]?(?P<n>\d{1,2})[）)]?\s*[.
 
 
 def clean(text: str) -> str:
-    """The text an auditor reads: PDF wrap spaces removed, cell paragraphs kept as lines."""
-    lines = [values.normalize_text(part) for part in text.split("\n")]
+    """The text an auditor reads: PDF wrap spaces removed, cell paragraphs kept as lines,
+    every character kept as written (no full-width folding: evidence is quoted from this)."""
+    lines = [values.normalize_text(part, fold=False) for part in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 
 
