@@ -100,7 +100,16 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _is_space(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) == "Zs"
+    return ch.isspace()  # covers every Unicode space separator (Zs) as well
+
+
+# Anything _norm would change: whitespace, zero-width and control characters, full-width forms,
+# and the other folded signs. Most cells contain none of these and are returned as they are.
+_NEEDS_NORMALISING = re.compile(
+    "[\\s\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u200b-\\u200d\\u2060\\ufeff\\uff01-\\uff5e\\u2028\\u2029"
+    + re.escape("".join(_FOLD))
+    + "]"
+)
 
 
 def _norm(text: object, keep_newlines: bool, fold: bool = True) -> tuple[str, list[int]]:
@@ -111,6 +120,8 @@ def _norm(text: object, keep_newlines: bool, fold: bool = True) -> tuple[str, li
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if not _NEEDS_NORMALISING.search(text):
+        return text, list(range(len(text)))
     # pass 1: fold characters, drop zero-width ones, mark whitespace
     chars: list[tuple[str, int]] = []
     n = len(text)
@@ -124,11 +135,11 @@ def _norm(text: object, keep_newlines: bool, fold: bool = True) -> tuple[str, li
         if ch in _LINE_BREAKS:
             chars.append(("\n" if keep_newlines else " ", i))
             continue
-        if _is_space(ch):
+        if ch.isspace():
             chars.append((" ", i))
             continue
-        if unicodedata.category(ch) == "Cc":
-            continue  # stray control characters carry no meaning
+        if ch < " " or "\x7f" <= ch <= "\x9f":
+            continue  # stray control characters (category Cc) carry no meaning
         chars.append((_fold_char(ch) if fold else ch, i))
     # pass 2: whitespace runs
     out: list[str] = []
