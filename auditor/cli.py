@@ -76,26 +76,25 @@ def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
         )
 
 
-@app.command()
-def parse(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = False, workers: WorkersOpt = None) -> None:
-    """读取文件，输出解析结果 submissions.json（检查解析是否正确）。"""
+def _run(paths: list[Path], out: Path, quiet: bool, workers: int | None, write) -> None:
     batch = _read(paths, out, quiet, workers)
-    target = api.write_parse_output(batch, out)
+    target = write(batch, out)
     _report_batch(batch, quiet)
     if not quiet:
         err.print(f"已写入 {target}")
     raise typer.Exit(1 if batch.failures else 0)
+
+
+@app.command()
+def parse(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = False, workers: WorkersOpt = None) -> None:
+    """读取文件，输出解析结果 submissions.json（检查解析是否正确）。"""
+    _run(paths, out, quiet, workers, api.write_parse_output)
 
 
 @app.command()
 def audit(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = False, workers: WorkersOpt = None) -> None:
     """审核文件，输出 findings.json。"""
-    batch = _read(paths, out, quiet, workers)
-    target = api.write_audit_output(batch, out)
-    _report_batch(batch, quiet)
-    if not quiet:
-        err.print(f"已写入 {target}")
-    raise typer.Exit(1 if batch.failures else 0)
+    _run(paths, out, quiet, workers, api.write_audit_output)
 
 
 if __name__ == "__main__":  # pragma: no cover
