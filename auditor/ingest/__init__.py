@@ -24,7 +24,7 @@ __all__ = ["InputRejected", "ReadResult", "collect_inputs", "read_submission", "
 # Suffixes picked up when walking a folder; a file named explicitly is always tried.
 CONTAINER_SUFFIXES = {".docx": "Word ", ".docm": "Word ", ".xlsx": "Excel ", ".xlsm": "Excel ", ".pdf": "PDF ",
                       ".doc": "Word ", ".wps": "WPS ", ".xls": "Excel ", ".et": "WPS 表格"}
-INPUT_SUFFIXES = {".txt", ".text", ".docx", ".docm", ".xlsx", ".xlsm", ".pdf", ".doc", ".wps", ".xls", ".et"}
+INPUT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".docx", ".docm", ".xlsx", ".xlsm", ".pdf", ".doc", ".wps", ".xls", ".et"}
 
 
 @dataclass
@@ -110,8 +110,9 @@ def parse_bytes(data: bytes, source: str, suffix: str = "", path: Path | None = 
         # a .docx/.pdf that is really text: fine if it holds tables (some systems export text
         # under any name), otherwise the file is simply not what its name says
         if not submission.tables:
-            raise InputRejected(f"扩展名是 {suffix}，但内容不是{promised}文档（是纯文本，且没有绩效目标表）")
-        warnings.append(f"扩展名是 {suffix}，实际内容是纯文本，已按文本读取")
+            raise InputRejected(f"扩展名是 {suffix}，但内容不是{promised}文档（是纯文本或网页，且没有绩效目标表）")
+        actual = "HTML 网页" if fmt == "html" else "纯文本"
+        warnings.append(f"扩展名是 {suffix}，实际内容是{actual}，已按{actual}读取")
     submission.warnings[:0] = warnings
     return submission
 
@@ -122,6 +123,10 @@ def _read_rows(kind: str, data: bytes, warnings: list[str]) -> tuple[list[Row], 
         text, encoding = decode_text(data)
         if encoding not in ("utf-8", "utf-8-sig"):
             warnings.append(f"文本编码为 {encoding}")
+        from .html_reader import looks_like_html, read_html
+
+        if looks_like_html(text):
+            return read_html(text), "html"
         layout = text_layout(text)
         if layout == "word-text":
             from .word_text import read_word_text
