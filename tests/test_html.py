@@ -67,3 +67,37 @@ def test_html_export_parses_like_the_text(tmp_path):
         assert [[p.period, p.raw] for p in got.schedule] == want["schedule"]
         assert got.goals == want["goals"]
         assert [[i.level1, i.level2, i.level3, i.description, i.value, i.basis] for i in got.indicators] == want["indicators"]
+
+
+def test_flat_budget_system_export(tmp_path):
+    """One row per indicator, project columns merged down, value split into sign|number|unit
+    (the layout of Sichuan's 部门预算项目绩效目标申报表 export)."""
+    head = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
+    body = [
+        ["820-马踏镇部门", "", "8,827,620.53", "", "", "", "", "", "", "", ""],
+        ["820001-井研县马踏镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放村组干部报酬",
+         "效益指标", "社会效益指标", "维护社会稳定", "≥", "95", "%", "10"],
+        ["", "", "", "", "产出指标", "时效指标", "维持时效", "≥", "1", "年", "20"],
+        ["", "", "", "", "", "数量指标", "村组干部230人", "≥", "230", "个", "10"],
+        ["", "基层组织活动经费", "660,000.00", "包括必要的办公用品费、水电费等村社区办公经费。",
+         "满意度指标", "服务对象满意度指标", "辖区内群众满意度", "≥", "95", "%", "10"],
+        ["", "", "", "", "产出指标", "数量指标", "行政村数量", "=", "11", "个", "10"],
+    ]
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in [head, *body])
+    page = f"<html><body><table><tr><td colspan=11>部门预算项目绩效目标申报表(2023年度)</td></tr>" \
+           f"<tr><td colspan=11>金额单位:元</td></tr>{rows}</table></body></html>"
+    path = tmp_path / "export.xls"
+    path.write_text(page, encoding="utf-8")
+    submission = read_submission(path)
+    assert [(t.number, t.project, t.budget.total, t.money_unit) for t in submission.tables] == [
+        (1, "村组干部报酬", 3309840.0, "元"), (2, "基层组织活动经费", 660000.0, "元")]
+    first, second = submission.tables
+    assert first.goals == ["按时发放村组干部报酬"]
+    assert [(i.level1, i.level2, i.level3, i.value) for i in first.indicators] == [
+        ("效益指标", "社会效益指标", "维护社会稳定", "≥95%"),
+        ("产出指标", "时效指标", "维持时效", "≥1年"),
+        ("产出指标", "数量指标", "村组干部230人", "≥230个"),
+    ]
+    assert [(i.level1, i.value) for i in second.indicators] == [("满意度指标", "≥95%"), ("产出指标", "=11个")]
+    assert first.indicators[0].parsed.kind == "percent"
+    assert (submission.unit_name, submission.unit_code, submission.year) == ("井研县马踏镇人民政府", "820001", 2023)

@@ -413,6 +413,9 @@ def _read_indicators(table: ProjectTable, rows: list[Row]) -> None:
         if [squash(c) for c in cells[:width]] == flat_header:  # header repeated after a page break
             i += 1
             continue
+        if row.paragraph and row.outside_table:
+            i += 1  # prose after the table (a note, the next part): not part of any row
+            continue
         if row.paragraph and grid:
             # a line without cells inside the grid: text that wrapped out of the last row
             last_cells = grid[-1][0]
@@ -487,18 +490,111 @@ def _finish_table(table: ProjectTable) -> None:
         table.warnings.append("未找到绩效指标")
 
 
+# ---------------------------------------------------------------- flat exports
+# Budget-system exports list every indicator of every project on one sheet: one row per
+# indicator, the project's name, budget and goal merged down its rows, and the value often
+# split into comparator | number | unit columns.
+
+FLAT_COLUMNS = {
+    "unit": ("单位名称", "预算单位", "实施单位"),
+    "project": ("项目名称",),
+    "code": CODE_LABELS,
+    "budget": ("预算数", "年度资金总额", "资金总额", "预算金额", "金额"),
+    "goal": ("年度目标", "绩效目标", "年度绩效目标", "总体目标"),
+    "comparator": ("指标性质", "符号", "计算符号", "指标值符号"),
+    "measure": ("度量单位", "计量单位", "单位"),
+}
+
+
+def _find_flat_header(rows: list[Row]) -> int | None:
+    for index, row in enumerate(rows):
+        flat = [squash(c) for c in row.cells]
+        if _is_indicator_header(flat) and "项目名称" in flat:
+            return index
+    return None
+
+
+def _money_unit_in(rows: list[Row]) -> str:
+    for row in rows:
+        for cell in row.cells:
+            if money := MONEY_UNIT_RE.search(squash(cell)):
+                return money.group("unit") or money.group("unit2")
+    return ""
+
+
+def build_flat_tables(rows: list[Row], money_unit: str) -> list[ProjectTable]:
+    header = [squash(c) for c in rows[0].cells]
+    columns = _column_map(rows[0].cells)
+    for key, names in FLAT_COLUMNS.items():
+        for i, cell in enumerate(header):
+            if cell in names and i not in columns.values():
+                columns[key] = i
+                break
+    tables: list[ProjectTable] = []
+    current: dict[str, str] = {}
+    level1 = level2 = ""
+
+    def cell(cells: list[str], key: str) -> str:
+        i = columns.get(key)
+        return clean(cells[i]) if i is not None and i < len(cells) else ""
+
+    for row in rows[1:]:
+        cells = row.cells
+        project = cell(cells, "project")
+        if project and project != current.get("project"):
+            current = {key: cell(cells, key) for key in ("project", "code", "budget", "goal", "unit")}
+            table = ProjectTable(number=len(tables) + 1, title=project, project=project, number_printed=False)
+            table.project_code = squash(current["code"])
+            table.money_unit = money_unit
+            table.budget.raw_total = current["budget"]
+            table.budget.total = values.parse_amount(current["budget"])
+            table.goals_raw = current["goal"]
+            table.goals = split_goals(current["goal"]) if current["goal"] else []
+            table.unit_line = current["unit"] if UNIT_LINE_RE.match(current["unit"] or "") else ""
+            tables.append(table)
+            level1 = level2 = ""
+        if not tables or not cell(cells, "level3"):
+            continue  # a department subtotal or a blank line
+        level1 = cell(cells, "level1") or level1
+        level2 = cell(cells, "level2") or level2
+        value = cell(cells, "value")
+        comparator, measure = cell(cells, "comparator"), cell(cells, "measure")
+        if comparator in ("≥", "≤", "=", ">", "<", "＞", "＜", "＝", ">=", "<=") and not value.startswith(comparator):
+            value = comparator + value
+        if measure and value and not value.endswith(measure):
+            value += measure
+        table = tables[-1]
+        indicator = Indicator(
+            row=len(table.indicators) + 1, level1=level1, level2=level2, level3=cell(cells, "level3"),
+            description=cell(cells, "description"), value=value, basis=cell(cells, "basis"),
+            raw={key: cells[i] if i < len(cells) else "" for key, i in columns.items()},
+        )
+        indicator.parsed = values.parse_value(value)
+        table.indicators.append(indicator)
+    for table in tables:
+        table.warnings.append("预算系统导出的清单格式：表号按项目顺序编排，没有资金支出计划")
+        _finish_table(table)
+    return tables
+
+
 # ---------------------------------------------------------------- submission
 
 
 def build_submission(rows: list[Row], source: str, fmt: str) -> Submission:
     submission = Submission(source=source, format=fmt)
-    preamble, sections = split_sections(rows)
-    submission.part1 = build_narrative(preamble)
-    previous = 0
-    for section in sections:
-        table = build_table(section, previous + 1)
-        previous = table.number
-        submission.tables.append(table)
+    flat_at = _find_flat_header(rows)
+    if flat_at is not None:
+        preamble = rows[:flat_at]
+        submission.tables = build_flat_tables(rows[flat_at:], _money_unit_in(rows[: flat_at + 1]))
+        submission.part1 = build_narrative(preamble)
+    else:
+        preamble, sections = split_sections(rows)
+        submission.part1 = build_narrative(preamble)
+        previous = 0
+        for section in sections:
+            table = build_table(section, previous + 1)
+            previous = table.number
+            submission.tables.append(table)
     _find_unit(submission, preamble)
     _find_year(submission, preamble)
     if not submission.tables:
@@ -533,7 +629,8 @@ def _find_year(submission: Submission, preamble: list[Row]) -> None:
     for row in preamble[:60]:
         text = squash(clean(" ".join(row.cells)))
         if len(text) <= 40:
-            match = re.search(r"(20\d\d)年度?(?:部门(?:整体)?预算|预算|总体绩效目标|部门整体绩效目标|绩效目标)", text)
+            match = re.search(r"(20\d\d)年度?(?:部门(?:整体)?预算|预算|总体绩效目标|部门整体绩效目标|绩效目标)", text) or (
+                "绩效目标" in text and re.search(r"[（(](20\d\d)年度?[）)]", text))
             if match:
                 submission.year, submission.year_source = int(match.group(1)), f"标题“{text}”"
                 break
