@@ -94,3 +94,16 @@ def test_split_goals():
     assert split_goals("1.维护稳定\n2.2021年维护我镇的信访稳定") == ["维护稳定", "2021年维护我镇的信访稳定"]
     assert split_goals("保护农村环境") == ["保护农村环境"]
     assert split_goals("目标1：聘用人员1人\n目标2：聘用人员在岗率100%") == ["聘用人员1人", "聘用人员在岗率100%"]
+
+
+def test_unit_line_and_money_unit_on_one_line():
+    text = (
+        "1. 武装工作经费绩效目标表\n\n906001 石门镇人民政府本级        单位：万元\n\n"
+        "项目编码\t13032423P00442810052N\t\t项目名称\t武装工作经费\t\t\n"
+        "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据\t\n"
+        "产出指标\t数量指标\t组织宣传发动工作\t宣传发动深入到村个数\t49 个\t全镇 49 各村\t\n"
+    )
+    submission = build_submission(read_pdf_text(text), "t.txt", "pdf-text")
+    (table,) = submission.tables
+    assert (table.money_unit, table.unit_line) == ("万元", "906001石门镇人民政府本级")
+    assert submission.unit_name == "石门镇人民政府"

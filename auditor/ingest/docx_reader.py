@@ -24,7 +24,7 @@ def read_docx(data: bytes) -> list[Row]:
         if element.tag == qn("w:p"):
             text = strip_markup(Paragraph(element, document).text)
             if text.strip():
-                rows.append(paragraph(text.strip()))
+                rows.append(paragraph(text.strip(), outside_table=True))
         elif element.tag == qn("w:tbl"):
             rows.extend(_table_rows(Table(element, document)))
     return rows

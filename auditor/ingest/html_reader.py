@@ -34,7 +34,7 @@ class _TableHTMLParser(HTMLParser):
         self._text = []
         for line in text.split("\n"):
             if line.strip():
-                self.rows.append(paragraph(line.strip()))
+                self.rows.append(paragraph(line.strip(), outside_table=True))
 
     # ---- events
     def handle_starttag(self, tag, attrs):

@@ -202,20 +202,23 @@ def build_table(section: _TableSection, fallback_number: int) -> ProjectTable:
 
 
 def _read_unit_row(table: ProjectTable, cells: list[str]) -> bool:
-    """'215001文安县德归镇人民政府…本级' and/or '单位：元' — in one row (Word) or two lines (PDF)."""
+    """'215001文安县德归镇人民政府…本级' and/or '单位：元' — in one row (Word), on two lines or
+    on one line (PDF)."""
     hit = False
     for cell in cells:
         text = clean(cell)
         if not text:
             continue
         money = MONEY_UNIT_RE.search(text)
-        if money and len(squash(text)) <= 12:
-            table.money_unit = money.group("unit") or money.group("unit2")
-            hit = True
-            continue
-        unit = UNIT_LINE_RE.match(text)
-        if unit and UNIT_NAME_HINT.search(unit.group("name")) and len(text) < 60 and not table.unit_line:
-            table.unit_line = text
+        rest = text
+        if money and len(squash(text)) - len(squash(money.group(0))) <= 60:
+            if len(squash(text)) <= 12 or UNIT_LINE_RE.match(text[: money.start()].strip() or "-"):
+                table.money_unit = money.group("unit") or money.group("unit2")
+                hit = True
+                rest = text[: money.start()].strip()
+        unit = UNIT_LINE_RE.match(rest) if rest else None
+        if unit and UNIT_NAME_HINT.search(unit.group("name")) and len(rest) < 60 and not table.unit_line:
+            table.unit_line = rest
             hit = True
     # a unit row holds nothing else: do not swallow a row that also carries labels
     return hit and not any(is_label(c, CODE_LABELS + TOTAL_LABELS) for c in cells)

@@ -37,6 +37,9 @@ class Row:
     # Word text only: a blank paragraph inside a cell ends the line group early, so this row
     # may be the first piece of a table row whose remaining cells follow
     fragment: bool = False
+    # a paragraph the reader knows lies outside every table (a body paragraph of a .docx, text
+    # outside the ruled cells of a .pdf): never text that wrapped out of a table cell
+    outside_table: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -47,5 +50,5 @@ class Row:
         return all(not c.strip() for c in self.cells)
 
 
-def paragraph(text: str, line: int | None = None, origin: str = "") -> Row:
-    return Row([text], paragraph=True, line=line, origin=origin)
+def paragraph(text: str, line: int | None = None, origin: str = "", outside_table: bool = False) -> Row:
+    return Row([text], paragraph=True, line=line, origin=origin, outside_table=outside_table)
