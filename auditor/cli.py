@@ -22,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True)
+MAX_WARNINGS_SHOWN = 3
 
 PathsArg = Annotated[list[Path], typer.Argument(help="文件或文件夹（递归查找 .txt .docx .xlsx .pdf .doc .wps）", show_default=False)]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")]
@@ -69,11 +70,17 @@ def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
         return
     for submission in batch.submissions:
         rows = sum(len(t.indicators) for t in submission.tables)
+        warnings = submission.to_dict()["warnings"]
         err.print(
             f"✓ {submission.source}：{submission.unit_name or '（单位未识别）'} "
             f"{submission.year or '年度未识别'}，{len(submission.tables)} 张表，{rows} 行指标"
-            + (f"，{len(submission.warnings)} 条解析提示" if submission.warnings else "")
+            + (f"，{len(warnings)} 条解析提示" if warnings else ""),
+            soft_wrap=True,
         )
+        for warning in warnings[:MAX_WARNINGS_SHOWN]:
+            err.print(f"    [yellow]! {warning}[/yellow]", soft_wrap=True)
+        if len(warnings) > MAX_WARNINGS_SHOWN:
+            err.print(f"    …另有 {len(warnings) - MAX_WARNINGS_SHOWN} 条，见输出文件的 warnings", soft_wrap=True)
 
 
 def _run(paths: list[Path], out: Path, quiet: bool, workers: int | None, write) -> None:

@@ -266,3 +266,31 @@ def test_pdf_text_is_extractable_cjk(seeds, tmp_path):
         text = pdf.pages[0].extract_text()
     assert "4.德归镇集贸市场便道硬化亮化工程项目资金绩效目标表" in text
     assert "单位：元" in text and "受益群众满意度" in text and "≥98百分比" in text
+
+
+@pytest.mark.skipif(
+    __import__("auditor.ingest.legacy", fromlist=["soffice_path"]).soffice_path() is None,
+    reason="LibreOffice (soffice) is not installed: .doc/.wps conversion cannot run here",
+)
+def test_legacy_doc_through_libreoffice(tmp_path):
+    """A real .doc: made from a .docx fixture by LibreOffice itself, then read back through it."""
+    import subprocess
+
+    from auditor.ingest import read_submission
+    from auditor.ingest.legacy import soffice_path
+
+    from .conftest import seed_path
+
+    text_parse = read_submission(seed_path("000"))
+    docx = tmp_path / "seed.docx"
+    build_docx(docx, [(text_parse.tables[3], text_parse.tables[3].unit_line)])
+    subprocess.run([soffice_path(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=300)
+    doc = tmp_path / "seed.doc"
+    before = doc.read_bytes()
+    submission = read_submission(doc)
+    assert doc.read_bytes() == before  # converted in a scratch folder, input untouched
+    (table,) = submission.tables
+    want = text_parse.tables[3]
+    assert [(i.level3, i.value) for i in table.indicators] == [(i.level3, i.value) for i in want.indicators]
