@@ -69,6 +69,9 @@ class Indicator:
     basis: str
     parsed: Value | None = None
     specificity: float | None = None
+    # the row had fewer cells than the grid (e.g. the document was cut off mid-row): blank
+    # fields here are missing text, not blanks the submitter left
+    incomplete: bool = False
     # verbatim cell text before normalisation (PDF line-wrap spaces etc.), for evidence quoting
     raw: dict[str, str] = field(default_factory=dict)
 

@@ -120,6 +120,7 @@ def test_truncated_seed_warns_and_keeps_partial_row(seeds):
     assert any("中途结束" in w for w in submission.warnings)
     last = submission.tables[-1].indicators[-1]
     assert (last.level2, last.level3, last.value, last.basis) == ("生态效益指标", "保障生态平衡", "", "")
+    assert last.incomplete and not any(i.incomplete for t in submission.tables for i in t.indicators[:-1])
 
 
 def test_pdf_text_wrapped_cells_are_rejoined(seeds):

@@ -20,7 +20,7 @@ from .rows import Row
 TITLE_RE = re.compile(
     r"^\s*(?:(?P<num>\d{1,3})\s*[.．、]\s*)?(?P<name>.*?)\s*绩效目标(?:申报)?表\s*(?P<tail>[（(][^）)]*[）)])?\s*$"
 )
-TOC_LEADER_RE = re.compile(r"[.…·]{4,}|\s\d{1,3}\s*$")
+TOC_DOTS_RE = re.compile(r"[.…·]{4,}")
 UNIT_LINE_RE = re.compile(r"^\s*(?P<code>\d{6})\s*[-－—]?\s*(?P<name>\S.*?)\s*$")
 UNIT_NAME_HINT = re.compile(r"(政府|局|委员会|委|办公室|办|中心|站|所|院|校|部|会|室|处|队|镇|乡|街道|社区|馆|团)")
 MONEY_UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元)|[（(](?P<unit2>万元|元)[）)]")
@@ -75,7 +75,7 @@ def is_toc_row(row: Row) -> bool:
     cells = [c for c in row.cells if c.strip()]
     if not cells:
         return False
-    if TOC_LEADER_RE.search(cells[0]) and re.search(r"[.…·]{4,}", cells[0]):
+    if TOC_DOTS_RE.search(cells[0]):  # "一、总体绩效目标.....	3"
         return True
     return len(cells) == 2 and squash(cells[1]).isdigit() and len(squash(cells[0])) < 60
 
@@ -474,6 +474,7 @@ def _read_indicators(table: ProjectTable, rows: list[Row]) -> None:
             value=text["value"],
             basis=text["basis"],
             raw=raw,
+            incomplete=given < width,
         )
         indicator.parsed = values.parse_value(indicator.value)
         if given < width:
@@ -662,11 +663,9 @@ def _find_year(submission: Submission, preamble: list[Row]) -> None:
 
 
 def _flag_truncation(submission: Submission, rows: list[Row]) -> None:
-    if not submission.tables:
-        return
-    last = submission.tables[-1]
-    incomplete = [w for w in last.warnings if "个单元格（应为" in w]
-    if last.indicators and incomplete and incomplete[-1].startswith(f"第{last.indicators[-1].row}行"):
+    """A document whose very last row is incomplete was cut off (seed 003 stops mid-row)."""
+    if submission.tables and submission.tables[-1].indicators and submission.tables[-1].indicators[-1].incomplete:
+        last = submission.tables[-1]
         submission.warnings.append(
             f"文件在表{last.number}第{last.indicators[-1].row}行中途结束（可能被截断），已解析到截断处"
         )
