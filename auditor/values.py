@@ -30,7 +30,6 @@ Decisions worth knowing (also documented on the functions):
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .resources import lexicon
 from .schema import Money, Value
@@ -775,7 +774,7 @@ def to_yuan(amount: float, unit: str) -> float:
 # --------------------------------------------------------------------------------------------
 
 _AMOUNT_RE = re.compile(
-    rf"^(?P<sign>[-+])?[￥¥]?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:万元|元|万)?$"
+    r"^(?P<sign>[-+])?[￥¥]?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:万元|元|万)?$"
 )
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import values
-from ..schema import Budget, Indicator, Narrative, ProjectTable, SchedulePoint, Submission
+from ..schema import Indicator, Narrative, ProjectTable, SchedulePoint, Submission
 from .rows import Row
 
 # ---------------------------------------------------------------- recognisers
@@ -408,7 +408,7 @@ def _read_indicators(table: ProjectTable, rows: list[Row]) -> None:
     width = len(header)
     flat_header = [squash(c) for c in header]
     pieces = [r for r in rows[1:] if not (r.paragraph and not r.cells[0].strip())]
-    grid: list[tuple[list[str], Row]] = []
+    grid: list[list[str]] = []
     i = 0
     while i < len(pieces):
         row = pieces[i]
@@ -421,7 +421,7 @@ def _read_indicators(table: ProjectTable, rows: list[Row]) -> None:
             continue
         if row.paragraph and grid:
             # a line without cells inside the grid: text that wrapped out of the last row
-            last_cells = grid[-1][0]
+            last_cells = grid[-1]
             target = max(j for j, c in enumerate(last_cells) if c.strip()) if any(c.strip() for c in last_cells) else 0
             last_cells[target] = f"{last_cells[target]}\n{cells[0]}"
             i += 1
@@ -433,12 +433,12 @@ def _read_indicators(table: ProjectTable, rows: list[Row]) -> None:
                 break
             cells = cells + nxt
             i += 1
-        grid.append((cells, row))
+        grid.append(cells)
         i += 1
 
     level1 = level2 = ""
     number = 0
-    for cells, row in grid:
+    for cells in grid:
         if len(cells) > width:
             extra = [c for c in cells[width:] if c.strip()]
             if extra:
@@ -448,11 +448,7 @@ def _read_indicators(table: ProjectTable, rows: list[Row]) -> None:
                 cells = cells[:width]
         given = len(cells)
         cells = cells + [""] * (width - given)
-
-        def cell(key: str) -> str:
-            return cells[columns[key]] if key in columns and columns[key] < len(cells) else ""
-
-        raw = {key: cell(key) for key in DEFAULT_COLUMNS}
+        raw = {key: cells[columns[key]] if key in columns else "" for key in DEFAULT_COLUMNS}
         text = {key: clean(value) for key, value in raw.items()}
         if not any(text.values()):
             continue
