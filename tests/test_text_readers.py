@@ -107,3 +107,16 @@ def test_unit_line_and_money_unit_on_one_line():
     (table,) = submission.tables
     assert (table.money_unit, table.unit_line) == ("万元", "906001石门镇人民政府本级")
     assert submission.unit_name == "石门镇人民政府"
+
+
+def test_goals_in_rows_of_their_own():
+    text = (
+        "1.测试项目绩效目标表\n\t100001测试县测试镇人民政府本级\n\t单位：元\n\n"
+        "\t项目名称\n\t测试项目\n\n"
+        "\t绩效目标\n\t1.完成培训50人次\n\n\t\n\t2.培训合格率≥95%\n\n\t\n\t3.12月底前完成\n\n"
+        "\t一级指标\n\t二级指标\n\t三级指标\n\t绩效指标描述\n\t指标值\n\t指标值确定依据\n\n"
+        "\t产出指标\n\t数量指标\n\t培训人次\n\t全年培训人次\n\t≥50人次\n\t培训计划\n\n"
+    )
+    (table,) = build_submission(read_word_text(text), "t.txt", "word-text").tables
+    assert table.goals == ["完成培训50人次", "培训合格率≥95%", "12月底前完成"]
+    assert not any("未识别" in w for w in table.warnings)

@@ -183,6 +183,12 @@ def build_table(section: _TableSection, fallback_number: int) -> ProjectTable:
             consumed = _read_schedule(table, rows, index)
         elif any(is_label(c, GOAL_LABELS, 8) for c in cells[:2]) and not table.goals_raw:
             _read_goals(table, cells)
+            # further goals may sit in rows of their own under the merged "绩效目标" cell
+            while index + consumed < len(rows) and _continues_goals(rows[index + consumed].cells):
+                more = "\n".join(c for c in rows[index + consumed].cells if c.strip())
+                table.goals_raw = f"{table.goals_raw}\n{more}"
+                consumed += 1
+            table.goals = split_goals(table.goals_raw)
         else:
             found_label, found_budget = _read_labelled_cells(table, cells)
             if found_budget:
@@ -333,6 +339,12 @@ def _read_goals(table: ProjectTable, cells: list[str]) -> None:
     parts = [c for c in cells[start + 1 :] if c.strip()]
     table.goals_raw = "\n".join(parts)
     table.goals = split_goals(table.goals_raw)
+
+
+def _continues_goals(cells: list[str]) -> bool:
+    """A row with an empty (merged) first cell whose text starts with a goal number."""
+    texts = [c for c in cells if c.strip()]
+    return bool(cells) and not cells[0].strip() and len(texts) == 1 and bool(GOAL_START_RE.match(texts[0]))
 
 
 def split_goals(text: str) -> list[str]:
