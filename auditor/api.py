@@ -12,7 +12,8 @@ from . import __version__
 from .ingest import ReadResult, collect_inputs, read_submission
 from .ingest.guards import InputRejected
 from .io_utils import write_json_atomic
-from .schema import Submission
+from .engine import Engine
+from .schema import Finding, Submission
 
 TOOL = {"name": "jixiao-auditor", "version": __version__}
 
@@ -76,9 +77,30 @@ def submissions_document(batch: BatchResult) -> dict[str, Any]:
     }
 
 
-def findings_document(batch: BatchResult, findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    document = submissions_document(batch)
-    document["findings"] = list(findings or [])
+@dataclass
+class AuditRun:
+    batch: BatchResult
+    findings: list[Finding] = field(default_factory=list)
+    check_errors: list[str] = field(default_factory=list)
+    waived: int = 0
+
+
+def audit_batch(batch: BatchResult, engine: Engine | None = None) -> AuditRun:
+    engine = engine or Engine()
+    run = AuditRun(batch)
+    for submission in batch.submissions:
+        result = engine.audit(submission)
+        run.findings.extend(result.findings)
+        run.check_errors.extend(result.errors)
+        run.waived += len(result.waived)
+    return run
+
+
+def findings_document(run: AuditRun) -> dict[str, Any]:
+    document = submissions_document(run.batch)
+    document["findings"] = [f.to_dict() for f in run.findings]
+    document["check_errors"] = list(run.check_errors)
+    document["waived"] = run.waived
     return document
 
 
@@ -88,7 +110,7 @@ def write_parse_output(batch: BatchResult, out: Path) -> Path:
     return target
 
 
-def write_audit_output(batch: BatchResult, out: Path) -> Path:
+def write_audit_output(run: AuditRun, out: Path) -> Path:
     target = out / "findings.json"
-    write_json_atomic(target, findings_document(batch))
+    write_json_atomic(target, findings_document(run))
     return target

@@ -83,9 +83,11 @@ def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
             err.print(f"    …另有 {len(warnings) - MAX_WARNINGS_SHOWN} 条，见输出文件的 warnings", soft_wrap=True)
 
 
-def _run(paths: list[Path], out: Path, quiet: bool, workers: int | None, write) -> None:
+@app.command()
+def parse(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = False, workers: WorkersOpt = None) -> None:
+    """读取文件，输出解析结果 submissions.json（检查解析是否正确）。"""
     batch = _read(paths, out, quiet, workers)
-    target = write(batch, out)
+    target = api.write_parse_output(batch, out)
     _report_batch(batch, quiet)
     if not quiet:
         err.print(f"已写入 {target}")
@@ -93,15 +95,38 @@ def _run(paths: list[Path], out: Path, quiet: bool, workers: int | None, write) 
 
 
 @app.command()
-def parse(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = False, workers: WorkersOpt = None) -> None:
-    """读取文件，输出解析结果 submissions.json（检查解析是否正确）。"""
-    _run(paths, out, quiet, workers, api.write_parse_output)
-
-
-@app.command()
-def audit(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = False, workers: WorkersOpt = None) -> None:
+def audit(
+    paths: PathsArg,
+    out: OutOpt = Path("reports"),
+    quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+) -> None:
     """审核文件，输出 findings.json。"""
-    _run(paths, out, quiet, workers, api.write_audit_output)
+    engine = _engine(rules, config)
+    batch = _read(paths, out, quiet, workers)
+    run = api.audit_batch(batch, engine)
+    target = api.write_audit_output(run, out)
+    _report_batch(batch, quiet)
+    for error in run.check_errors:
+        err.print(f"[red]{error}[/red]", soft_wrap=True)
+    if not quiet:
+        err.print(f"共 {len(run.findings)} 条问题" + (f"（另有 {run.waived} 条已豁免）" if run.waived else ""))
+        err.print(f"已写入 {target}")
+    raise typer.Exit(1 if batch.failures or run.check_errors else 0)
+
+
+def _engine(rules: Path | None, config_path: Path | None):
+    from .config import ConfigError, load_config
+    from .engine import Engine
+    from .rules import RuleError
+
+    try:
+        return Engine(load_config(config_path), rules_folder=rules)
+    except (ConfigError, RuleError) as error:
+        err.print(f"[red]配置错误：{error}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
 
 
 if __name__ == "__main__":  # pragma: no cover

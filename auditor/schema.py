@@ -194,3 +194,41 @@ class Submission:
             "part1": self.part1.to_dict(),
             "tables": [t.to_dict() for t in self.tables],
         }
+
+
+@dataclass
+class Finding:
+    """One problem an auditor sends back. Field names are the findings.json contract."""
+
+    source: str
+    table: int | None  # the table number as printed; 0 = Part 1 prose
+    project: str
+    row: int | None  # 1-based indicator row in the table's grid; None when not about one row
+    field: str  # goal | indicator | value | description | basis | schedule | budget | narrative
+    category: str  # a TAXONOMY code
+    rule: str  # "<CHECK>.<variant>", e.g. "VALUE_KIND.time-holds-money"
+    severity: str  # high | medium | low
+    evidence: str  # verbatim text from the document
+    message: str  # what is wrong (Chinese, quotes the evidence)
+    suggestion: str  # how to fix it (Chinese, concrete)
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "table": self.table,
+            "project": self.project,
+            "row": self.row,
+            "field": self.field,
+            "category": self.category,
+            "rule": self.rule,
+            "severity": self.severity,
+            "evidence": self.evidence,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "confidence": self.confidence,
+        }
+
+    @property
+    def location(self) -> tuple:
+        return (self.source, self.table, self.row, self.field)

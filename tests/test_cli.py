@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from auditor.taxonomy import CATEGORIES
 
 from .conftest import CORPUS, SEED_TABLE_COUNTS, seed_path
 
@@ -18,6 +19,8 @@ runner = CliRunner()
 
 SUBMISSION_KEYS = {"source", "unit_name", "year", "warnings", "tables"}
 TABLE_KEYS = {"table", "project", "project_code", "money_unit", "budget", "goals", "schedule", "indicators"}
+FINDING_KEYS = {"source", "table", "project", "row", "field", "category", "rule", "severity", "evidence",
+                "message", "suggestion", "confidence"}
 INDICATOR_KEYS = {"row", "level1", "level2", "level3", "description", "value", "basis", "specificity"}
 
 
@@ -51,7 +54,11 @@ def test_audit_writes_findings_json(tmp_path):
     assert result.exit_code == 0, result.output
     document = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
     _check_contract(document)
-    assert document["findings"] == []
+    assert document["findings"], "the seeds are full of problems"
+    for finding in document["findings"]:
+        assert set(finding) == FINDING_KEYS
+        assert finding["category"] in CATEGORIES and finding["severity"] in ("high", "medium", "low")
+    assert document["check_errors"] == []
     assert [Path(s["source"]).name[:3] for s in document["submissions"]] == sorted(SEED_TABLE_COUNTS)
 
 

@@ -298,12 +298,12 @@ def _read_schedule(table: ProjectTable, rows: list[Row], index: int) -> int:
                 raw = value_cells[i].strip()
             else:  # a reader dropped empty cells: pair in order
                 raw = non_empty_values[pos].strip() if pos < len(non_empty_values) else ""
-            points.append(_point(period, raw))
+            points.append(schedule_point(period, raw))
     else:
         # labels and values alternate in one row: "3月底 | 25% | 6月底 | 50% …"
         for i, period in labels:
             raw = header[i + 1].strip() if i + 1 < len(header) and not values.period_label(header[i + 1]) else ""
-            points.append(_point(period, raw))
+            points.append(schedule_point(period, raw))
     # continuation rows: "12 月底 | 100%"
     while index + consumed < len(rows):
         cells = rows[index + consumed].cells
@@ -313,7 +313,7 @@ def _read_schedule(table: ProjectTable, rows: list[Row], index: int) -> int:
             break
         position = cells.index(first)
         raw = next((c.strip() for c in cells[position + 1 :] if c.strip()), "")
-        points.append(_point(period, raw))
+        points.append(schedule_point(period, raw))
         consumed += 1
     table.schedule.extend(points)
     return consumed
@@ -324,7 +324,7 @@ def _looks_like_values(cells: list[str]) -> bool:
     return all(values.parse_amount(c) is not None or values.parse_percent(c) is not None for c in non_empty)
 
 
-def _point(period: str, raw: str) -> SchedulePoint:
+def schedule_point(period: str, raw: str) -> SchedulePoint:
     raw = clean(raw)
     point = SchedulePoint(period=period, raw=raw)
     if "%" in raw or "％" in raw:
