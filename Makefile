@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet numpy cython wheel
+	$(PY) -m pip install --quiet --no-build-isolation pkuseg
 	touch $(STAMP)
 
 install: $(STAMP)
