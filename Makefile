@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench quality install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+quality: $(STAMP)
+	$(PY) benchmarks/quality.py
 
 clean:
 	rm -rf $(VENV) reports/demo build *.egg-info
