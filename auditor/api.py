@@ -11,9 +11,10 @@ from typing import Any
 from . import __version__
 from .ingest import ReadResult, collect_inputs, read_submission
 from .ingest.guards import InputRejected
-from .io_utils import write_json_atomic
+from .io_utils import write_atomic, write_json_atomic
 from .engine import Engine
 from .schema import Finding, Submission
+from .taxonomy import SEVERITIES
 
 TOOL = {"name": "jixiao-auditor", "version": __version__}
 
@@ -114,3 +115,152 @@ def write_audit_output(run: AuditRun, out: Path) -> Path:
     target = out / "findings.json"
     write_json_atomic(target, findings_document(run))
     return target
+
+
+# ---------------------------------------------------------------- reports
+
+FORMATS = ("json", "xlsx", "html")
+FINDINGS_JSON = "findings.json"
+XLSX_NAME = "整改清单.xlsx"
+INDEX_HTML = "index.html"
+
+
+def parse_formats(spec: str | Iterable[str] | None) -> list[str]:
+    """"json,xlsx" (or a list of such strings) → the formats in canonical order. None/empty →
+    all. Raises ValueError naming the unknown ones."""
+    if spec is None:
+        return list(FORMATS)
+    parts = [spec] if isinstance(spec, str) else list(spec)
+    names = [n.strip().lower() for part in parts for n in part.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown:
+        raise ValueError(f"未知的输出格式：{', '.join(unknown)}（可用：{', '.join(FORMATS)}）")
+    return [f for f in FORMATS if f in names] or list(FORMATS)
+
+
+def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """Every output file of a run as {path relative to the output folder: bytes}. Pure: the
+    reports are functions of the parsed submissions and the findings."""
+    import json
+
+    from .report.html import render_html_reports
+    from .report.xlsx import render_xlsx
+
+    formats = list(formats)
+    submissions = run.batch.submissions
+    failures = [(r.source, r.error or "") for r in run.batch.failures]
+    files: dict[str, bytes] = {}
+    if "json" in formats:
+        text = json.dumps(findings_document(run), ensure_ascii=False, indent=2)
+        files[FINDINGS_JSON] = (text + "\n").encode("utf-8")
+    if "xlsx" in formats:
+        files[XLSX_NAME] = render_xlsx(submissions, run.findings, failures=failures, check_errors=run.check_errors)
+    if "html" in formats:
+        others = [(name, name) for name in (FINDINGS_JSON, XLSX_NAME) if name in files]
+        pages = render_html_reports(submissions, run.findings, failures=failures,
+                                    check_errors=run.check_errors, other_files=others)
+        files.update({path: page.encode("utf-8") for path, page in pages.items()})
+    return files
+
+
+def write_reports(run: AuditRun, out: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Write the chosen outputs into `out` (each file atomically); returns the paths written."""
+    written = []
+    for relative, data in render_outputs(run, formats).items():
+        target = Path(out) / relative
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def worst_severity(findings: Iterable[Finding]) -> str | None:
+    ranks = [SEVERITIES.index(f.severity) for f in findings if f.severity in SEVERITIES]
+    return SEVERITIES[min(ranks)] if ranks else None
+
+
+def fails(run: AuditRun, fail_on: str) -> bool:
+    """True when a finding is at or above `fail_on` (high > medium > low)."""
+    if fail_on not in SEVERITIES:
+        raise ValueError(f"未知的严重程度：{fail_on}（可用：{', '.join(SEVERITIES)}）")
+    limit = SEVERITIES.index(fail_on)
+    return any(f.severity in SEVERITIES and SEVERITIES.index(f.severity) <= limit for f in run.findings)
+
+
+# ---------------------------------------------------------------- rules and explain
+
+
+@dataclass
+class RuleRow:
+    code: str
+    title: str
+    category: str
+    severity: str  # after the config's severity override
+    group: str
+    enabled: bool  # selected by the config and implemented
+    implemented: bool  # a check module exists for the rule
+
+
+def rule_rows(engine: Engine) -> list[RuleRow]:
+    """Every rule the engine knows, with whether the config enables it."""
+    enabled = set(engine.enabled)
+    return [
+        RuleRow(code=code, title=rule.title, category=rule.category,
+                severity=engine.config.severity.get(code, rule.severity), group=rule.group,
+                enabled=code in enabled, implemented=code in engine.checks)
+        for code, rule in sorted(engine.rules.items())
+    ]
+
+
+class UnknownRule(KeyError):
+    """`auditor explain` was given a code that no rule has (message in Chinese)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass
+class CaseResult:
+    number: int
+    case: dict[str, Any]
+    submission: Submission
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return str(self.case.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return str(self.case.get("name", ""))
+
+
+@dataclass
+class Explanation:
+    rule: Any  # RuleDoc
+    implemented: bool
+    cases: list[CaseResult] = field(default_factory=list)
+
+
+def explain_rule(code: str, rules_folder: Path | None = None) -> Explanation:
+    """A rule's document plus each of its cases run through the engine with only that check
+    enabled (default options), the way the rule-case tests run them."""
+    import difflib
+
+    from .cases import submission_from_case
+    from .config import Config
+
+    engine = Engine(rules_folder=rules_folder)
+    wanted = code.strip().upper()
+    if wanted not in engine.rules:
+        close = difflib.get_close_matches(wanted, list(engine.rules), n=3, cutoff=0.5)
+        hint = f"，是不是：{'、'.join(close)}" if close else ""
+        raise UnknownRule(f"没有名为 {code} 的检查{hint}（`auditor rules` 列出全部检查）")
+    rule = engine.rules[wanted]
+    explanation = Explanation(rule, implemented=wanted in engine.checks)
+    single = Engine(Config(select=[wanted]), rules_folder=rules_folder)
+    for number, case in enumerate(rule.cases, start=1):
+        submission = submission_from_case(case, source=f"case-{number}")
+        result = single.audit(submission)
+        explanation.cases.append(CaseResult(number, case, submission, result.findings, result.errors))
+    return explanation

@@ -1,7 +1,23 @@
 """Command line: a thin layer over `auditor.api`.
 
-Exit codes: 0 every file was read; 1 at least one file could not be read (the others were
-still processed and written); 2 usage error (no input files found, bad option).
+    auditor audit PATH… [--out DIR] [--format json,xlsx,html] [--fail-on high|medium|low]
+    auditor parse PATH… [--out DIR]
+    auditor rules [--rules DIR] [--config FILE]
+    auditor explain CODE
+
+`audit` writes into DIR: findings.json (machine-readable, contract in DESIGN.md),
+整改清单.xlsx (总览 sheet + one sheet per unit), index.html and reports/<file>.html (one page per
+submission). `--format` picks a subset (default: all three).
+
+Exit codes:
+  0  every file was read and checked (and, with --fail-on, no finding reached that severity)
+  1  at least one file could not be read, or a check crashed (the rest was still processed and
+     the outputs were written)
+  2  usage or configuration error (no input files, unknown --format/--fail-on/rule code, bad
+     config or rules folder, an output folder that cannot be written)
+  3  --fail-on SEVERITY was given and at least one finding is at or above it
+     (--fail-on medium fails on high and medium findings, --fail-on low on any finding)
+Exit code 1 takes precedence over 3: an incomplete run is reported as such.
 """
 from __future__ import annotations
 
@@ -9,11 +25,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__, api
 from .ingest import ReadResult, collect_inputs
+from .taxonomy import SEVERITIES, SEVERITY_NAMES
 
 app = typer.Typer(
     name="auditor",
@@ -46,7 +66,7 @@ def main(
 def _read(paths: list[Path], out: Path, quiet: bool, workers: int | None) -> api.BatchResult:
     files = collect_inputs(paths, exclude=[out])
     if not files:
-        err.print(f"[red]没有找到可读取的文件：{' '.join(map(str, paths))}[/red]")
+        err.print(f"[red]没有找到可读取的文件：{escape(' '.join(map(str, paths)))}[/red]", soft_wrap=True)
         raise typer.Exit(2)
     if quiet:
         return api.read_batch(files, workers=workers)
@@ -65,20 +85,20 @@ def _read(paths: list[Path], out: Path, quiet: bool, workers: int | None) -> api
 def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
     for failure in batch.failures:
         # failures are shown even with --quiet: a script still needs to know which file and why
-        err.print(f"[red]✗ {failure.source}：{failure.error}[/red]", soft_wrap=True)
+        err.print(f"[red]✗ {escape(failure.source)}：{escape(str(failure.error))}[/red]", soft_wrap=True)
     if quiet:
         return
     for submission in batch.submissions:
         rows = sum(len(t.indicators) for t in submission.tables)
         warnings = submission.to_dict()["warnings"]
         err.print(
-            f"✓ {submission.source}：{submission.unit_name or '（单位未识别）'} "
+            f"✓ {escape(submission.source)}：{escape(submission.unit_name or '（单位未识别）')} "
             f"{submission.year or '年度未识别'}，{len(submission.tables)} 张表，{rows} 行指标"
             + (f"，{len(warnings)} 条解析提示" if warnings else ""),
             soft_wrap=True,
         )
         for warning in warnings[:MAX_WARNINGS_SHOWN]:
-            err.print(f"    [yellow]! {warning}[/yellow]", soft_wrap=True)
+            err.print(f"    [yellow]! {escape(warning)}[/yellow]", soft_wrap=True)
         if len(warnings) > MAX_WARNINGS_SHOWN:
             err.print(f"    …另有 {len(warnings) - MAX_WARNINGS_SHOWN} 条，见输出文件的 warnings", soft_wrap=True)
 
@@ -94,6 +114,10 @@ def parse(paths: PathsArg, out: OutOpt = Path("reports"), quiet: QuietOpt = Fals
     raise typer.Exit(1 if batch.failures else 0)
 
 
+FORMAT_HELP = "输出格式，逗号分隔：json（findings.json）、xlsx（整改清单.xlsx）、html（index.html 和逐份报告）；默认全部"
+FAIL_ON_NAMES = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low"}
+
+
 @app.command()
 def audit(
     paths: PathsArg,
@@ -102,19 +126,98 @@ def audit(
     workers: WorkersOpt = None,
     rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="有该严重程度及以上的问题时以退出码 3 结束：high / medium / low", show_default=False)] = None,
 ) -> None:
-    """审核文件，输出 findings.json。"""
+    """审核文件，输出 findings.json、整改清单.xlsx 和 HTML 报告。"""
+    try:
+        chosen = api.parse_formats(formats)
+    except ValueError as error:
+        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+    threshold = None
+    if fail_on is not None:
+        threshold = FAIL_ON_NAMES.get(fail_on.strip().lower())
+        if threshold is None:
+            err.print(f"[red]--fail-on 的取值 {escape(fail_on)!r} 无效，应为 high、medium 或 low[/red]", soft_wrap=True)
+            raise typer.Exit(2)
     engine = _engine(rules, config)
     batch = _read(paths, out, quiet, workers)
     run = api.audit_batch(batch, engine)
-    target = api.write_audit_output(run, out)
+    try:
+        written = api.write_reports(run, out, chosen)
+    except OSError as error:
+        err.print(f"[red]无法写入输出文件夹 {escape(str(out))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
     _report_batch(batch, quiet)
     for error in run.check_errors:
-        err.print(f"[red]{error}[/red]", soft_wrap=True)
+        err.print(f"[red]{escape(error)}[/red]", soft_wrap=True)
+    failed = threshold is not None and api.fails(run, threshold)
     if not quiet:
-        err.print(f"共 {len(run.findings)} 条问题" + (f"（另有 {run.waived} 条已豁免）" if run.waived else ""))
-        err.print(f"已写入 {target}")
-    raise typer.Exit(1 if batch.failures or run.check_errors else 0)
+        counts = {s: sum(1 for f in run.findings if f.severity == s) for s in SEVERITIES}
+        detail = "，".join(f"{SEVERITY_NAMES[s]} {n}" for s, n in counts.items() if n)
+        err.print(f"共 {len(run.findings)} 条问题" + (f"（{detail}）" if detail else "")
+                  + (f"，另有 {run.waived} 条已豁免" if run.waived else ""))
+        pages = sum(1 for p in written if p.parent.name == "reports" and p.suffix == ".html")
+        shown = [p for p in written if not (p.parent.name == "reports" and p.suffix == ".html")]
+        err.print("已写入 " + "、".join(escape(str(p)) for p in shown) + (f"（另有 {pages} 份逐份报告在 {escape(str(out / 'reports'))}）" if pages else ""),
+                  soft_wrap=True)
+        if failed:
+            err.print(f"[red]有{SEVERITY_NAMES[threshold]}及以上严重程度的问题（--fail-on {threshold}）[/red]")
+    if batch.failures or run.check_errors:
+        raise typer.Exit(1)
+    raise typer.Exit(3 if failed else 0)
+
+
+@app.command("rules")
+def rules_command(
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+) -> None:
+    """列出全部检查：代码、名称、严重程度、分组、按当前配置是否启用。"""
+    engine = _engine(rules, config)
+    rows = api.rule_rows(engine)
+    table = Table(title=f"检查规则（{len(rows)} 条，启用 {sum(r.enabled for r in rows)} 条）", box=box.SIMPLE_HEAVY,
+                  title_justify="left")
+    table.add_column("代码", no_wrap=True, style="bold", min_width=max((len(r.code) for r in rows), default=4))
+    table.add_column("名称", overflow="fold")
+    table.add_column("严重程度", no_wrap=True)
+    table.add_column("分组", no_wrap=True)
+    table.add_column("启用", no_wrap=True)
+    for row in rows:
+        enabled = "是" if row.enabled else ("否（未实现）" if not row.implemented else "否")
+        table.add_row(escape(row.code), escape(row.title), SEVERITY_NAMES.get(row.severity, row.severity),
+                      escape(row.group), enabled)
+    console = _stdout()
+    console.print(table)
+    if engine.config.path:
+        console.print(f"配置文件：{escape(str(engine.config.path))}", soft_wrap=True)
+
+
+@app.command()
+def explain(
+    code: Annotated[str, typer.Argument(help="检查代码，例如 GOAL_PLACEHOLDER（`auditor rules` 列出全部）", show_default=False)],
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
+) -> None:
+    """说明一条检查：为什么重要、如何整改、选项，以及反例和正例（含检查在反例上报出的问题）。"""
+    from .config import ConfigError
+    from .report.explain import render_explain
+    from .rules import RuleError
+
+    try:
+        explanation = api.explain_rule(code, rules_folder=rules)
+    except api.UnknownRule as error:
+        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+    except (ConfigError, RuleError) as error:
+        err.print(f"[red]配置错误：{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+    typer.echo(render_explain(explanation), nl=False)
+
+
+def _stdout() -> Console:
+    # created per call so it writes to whatever stdout is current (tests capture it)
+    return Console(highlight=False, soft_wrap=False)
 
 
 def _engine(rules: Path | None, config_path: Path | None):
@@ -125,7 +228,7 @@ def _engine(rules: Path | None, config_path: Path | None):
     try:
         return Engine(load_config(config_path), rules_folder=rules)
     except (ConfigError, RuleError) as error:
-        err.print(f"[red]配置错误：{error}[/red]", soft_wrap=True)
+        err.print(f"[red]配置错误：{escape(str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
 
 

@@ -33,6 +33,11 @@ def test_wheel_carries_code_and_data(wheel):
         for data in (REPO / folder).rglob("*"):
             if data.is_file() and not data.name.startswith("."):
                 assert f"auditor/_data/{data.relative_to(REPO).as_posix()}" in names
+    templates = [t for t in (REPO / "auditor" / "report" / "templates").rglob("*") if t.is_file()]
+    assert templates, "the HTML report templates are missing"
+    for template in templates:
+        if not template.name.startswith("."):
+            assert template.relative_to(REPO).as_posix() in names
 
 
 def test_installed_copy_runs_from_elsewhere(wheel, tmp_path):
@@ -60,3 +65,17 @@ def test_installed_copy_runs_from_elsewhere(wheel, tmp_path):
     assert models == str(target / "auditor" / "_data" / "models")
     document = json.loads((out / "submissions.json").read_text(encoding="utf-8"))
     assert len(document["submissions"]) == 5
+    # the reports render from the installed copy too (templates shipped as package data)
+    script = (
+        "import sys; from auditor.cli import app;"
+        "sys.argv=['auditor','audit',sys.argv[1],'--out',sys.argv[2],'-q','--format','html,xlsx'];"
+        "app()"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(CORPUS / "003_9c312dd3bf4e2b5d.txt"), str(tmp_path / "audit")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "audit" / "index.html").is_file()
+    assert (tmp_path / "audit" / "reports" / "003_9c312dd3bf4e2b5d.html").is_file()
+    assert (tmp_path / "audit" / "整改清单.xlsx").is_file()

@@ -1,0 +1,234 @@
+"""整改清单.xlsx: an overview sheet (总览) and one sheet per unit that can be sent back as is.
+
+`render_xlsx(submissions, findings)` returns the workbook as bytes; writing it is the caller's job.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..schema import Finding, Submission
+from ..taxonomy import CATEGORIES
+from .common import (
+    category_label,
+    indicator_name,
+    severity_counts,
+    severity_label,
+    summaries,
+    table_label,
+)
+
+OVERVIEW = "总览"
+HEADER = ("单位", "表号", "项目", "行", "指标", "问题类别", "严重程度", "原文", "问题说明", "整改建议")
+WIDTHS = (20, 8, 24, 5, 18, 24, 8, 32, 46, 46)
+OVERVIEW_HEADER = ("单位", "年度", "文件", "表数", "指标行数", "高", "中", "低", "问题合计", "主要问题类别")
+OVERVIEW_WIDTHS = (30, 7, 36, 7, 9, 6, 6, 6, 9, 48)
+CATEGORY_HEADER = ("问题类别", "代码", "高", "中", "低", "合计", "涉及单位数")
+
+SEVERITY_FILLS = {
+    "high": PatternFill("solid", fgColor="F4B6B0"),  # red-ish
+    "medium": PatternFill("solid", fgColor="FADC9B"),  # amber
+    "low": PatternFill("solid", fgColor="D3DEEA"),  # grey-blue
+}
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+CENTERED_COLUMNS = {"表号", "行", "严重程度", "年度", "表数", "指标行数", "高", "中", "低", "问题合计", "代码", "合计", "涉及单位数"}
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_MAX = 31
+
+
+def sheet_names(units: Sequence[str]) -> list[str]:
+    """Excel-valid, unique sheet names: ≤31 characters, no []:*?/\\, no leading or trailing
+    apostrophe, unique ignoring case, never 总览 or the reserved History."""
+    taken = {OVERVIEW.casefold(), "history"}
+    names = []
+    for unit in units:
+        stem = _SHEET_FORBIDDEN.sub("_", unit).strip().strip("'").strip() or "单位"
+        candidate, n = stem[:SHEET_MAX], 1
+        while candidate.casefold() in taken:
+            n += 1
+            suffix = f"-{n}"
+            candidate = stem[: SHEET_MAX - len(suffix)] + suffix
+        taken.add(candidate.casefold())
+        names.append(candidate)
+    return names
+
+
+def render_xlsx(
+    submissions: Iterable[Submission],
+    findings: Iterable[Finding],
+    *,
+    failures: Sequence[tuple[str, str]] = (),
+    check_errors: Sequence[str] = (),
+) -> bytes:
+    """The workbook as bytes. `failures` are (file, reason) pairs of files that could not be read."""
+    items = summaries(submissions, findings)
+    names = sheet_names([s.unit for s in items])
+    workbook = Workbook()
+    overview = workbook.active
+    overview.title = OVERVIEW
+    _overview(overview, items, names, failures, check_errors)
+    for summary, name in zip(items, names):
+        _unit_sheet(workbook.create_sheet(name), summary)
+    workbook.properties.creator = "jixiao-auditor"
+    workbook.properties.title = "整改清单"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(sheet: Worksheet, row: int, titles: Sequence[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row=row, column=column, value=title)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = CENTER
+
+
+def _row(sheet: Worksheet, row: int, values: Sequence, titles: Sequence[str]) -> None:
+    for column, (value, title) in enumerate(zip(values, titles), start=1):
+        cell = sheet.cell(row=row, column=column, value=_cell_value(value))
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # document text such as "=100%" stays text, never a formula
+        cell.border = BORDER
+        cell.alignment = CENTER if title in CENTERED_COLUMNS else WRAP
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell_value(value):
+    """Control characters are not allowed in the XML; everything else goes in as it is."""
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("", value)
+    return value
+
+
+def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _print_setup(sheet: Worksheet, header_rows: str) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = header_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddHeader.center.text = "&A"
+
+
+def _unit_sheet(sheet: Worksheet, summary) -> None:
+    _header(sheet, 1, HEADER)
+    _widths(sheet, WIDTHS)
+    submission = summary.submission
+    row = 1
+    for finding in summary.findings:
+        row += 1
+        _row(sheet, row, [
+            summary.unit,
+            finding.table if finding.table else table_label(finding.table),
+            finding.project,
+            finding.row,
+            indicator_name(submission, finding),
+            category_label(finding.category),
+            severity_label(finding.severity),
+            finding.evidence,
+            finding.message,
+            finding.suggestion,
+        ], HEADER)
+        fill = SEVERITY_FILLS.get(finding.severity)
+        if fill:
+            sheet.cell(row=row, column=HEADER.index("严重程度") + 1).fill = fill
+    if not summary.findings:
+        row += 1
+        _row(sheet, row, [summary.unit, "", "", None, "", "", "", "", "未发现问题", ""], HEADER)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{row}"
+    _print_setup(sheet, "1:1")
+
+
+def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_errors) -> None:
+    _widths(sheet, OVERVIEW_WIDTHS)
+    total = sum(len(s.findings) for s in items)
+    sheet.cell(row=1, column=1, value="预算绩效目标审核 · 整改清单总览").font = TITLE_FONT
+    sheet.cell(row=2, column=1, value=f"共 {len(items)} 份文本，{total} 条问题。各单位的问题清单见同名工作表，可直接发回整改。")
+    header_row = 4
+    _header(sheet, header_row, OVERVIEW_HEADER)
+    row = header_row
+    for summary, name in zip(items, names):
+        row += 1
+        counts = summary.severities
+        _row(sheet, row, [
+            summary.unit, summary.submission.year, summary.submission.source, summary.tables, summary.rows,
+            counts["high"], counts["medium"], counts["low"], len(summary.findings), summary.top_categories(),
+        ], OVERVIEW_HEADER)
+        unit = sheet.cell(row=row, column=1)
+        unit.hyperlink = f"#'{name}'!A1"
+        unit.font = Font(color="1F4E9A", underline="single")
+    last_unit_row = row
+    all_findings = [f for s in items for f in s.findings]
+    counts = severity_counts(all_findings)
+    row += 1
+    _row(sheet, row, ["合计", None, "", sum(s.tables for s in items), sum(s.rows for s in items),
+                      counts["high"], counts["medium"], counts["low"], len(all_findings), ""], OVERVIEW_HEADER)
+    for column in range(1, len(OVERVIEW_HEADER) + 1):
+        sheet.cell(row=row, column=column).font = HEADER_FONT
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(OVERVIEW_HEADER))}{last_unit_row}"
+
+    row += 2
+    sheet.cell(row=row, column=1, value="问题类别统计").font = HEADER_FONT
+    row += 1
+    _header(sheet, row, CATEGORY_HEADER)
+    by_category: dict[str, list[Finding]] = {}
+    for finding in all_findings:
+        by_category.setdefault(finding.category, []).append(finding)
+    order = list(CATEGORIES)
+    for code in sorted(by_category, key=lambda c: (-len(by_category[c]), order.index(c) if c in order else 99, c)):
+        found = by_category[code]
+        counts = severity_counts(found)
+        row += 1
+        _row(sheet, row, [CATEGORIES.get(code, code), code, counts["high"], counts["medium"], counts["low"],
+                          len(found), len({f.source for f in found})], CATEGORY_HEADER)
+    if not by_category:
+        row += 1
+        _row(sheet, row, ["未发现问题", "", 0, 0, 0, 0, 0], CATEGORY_HEADER)
+
+    if failures:
+        row += 2
+        sheet.cell(row=row, column=1, value="未能读取的文件").font = HEADER_FONT
+        row += 1
+        _header(sheet, row, ("文件", "原因"))
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(OVERVIEW_HEADER))
+        for source, reason in failures:
+            row += 1
+            _row(sheet, row, [source, reason], ("文件", "原因"))
+            sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(OVERVIEW_HEADER))
+    if check_errors:
+        row += 2
+        sheet.cell(row=row, column=1, value="检查出错（其余检查照常进行）").font = HEADER_FONT
+        for error in check_errors:
+            row += 1
+            cell = sheet.cell(row=row, column=1, value=_cell_value(error))
+            cell.alignment = Alignment(wrap_text=False, vertical="top")
+    _print_setup(sheet, f"{header_row}:{header_row}")
+

@@ -1,0 +1,413 @@
+"""The outputs of `auditor audit`: 整改清单.xlsx, the HTML reports, --format, --fail-on, and the
+`auditor rules` / `auditor explain` commands."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from auditor.cases import submission_from_case
+from auditor.cli import app
+from auditor.config import Config
+from auditor.engine import Engine
+from auditor.report.common import report_file_names, table_title
+from auditor.report.html import render_submission_html
+from auditor.report.xlsx import sheet_names
+from auditor.rules import load_rules
+from auditor.schema import Finding
+from auditor.taxonomy import CATEGORIES, SEVERITIES, SEVERITY_NAMES
+
+from .conftest import CORPUS, REPO, seed_path
+
+runner = CliRunner()
+
+HEADER = ["单位", "表号", "项目", "行", "指标", "问题类别", "严重程度", "原文", "问题说明", "整改建议"]
+ROW_CELLS = {"value": "value", "description": "description", "basis": "basis", "indicator": "level3"}
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("audit")
+    result = runner.invoke(app, ["audit", str(CORPUS), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return out, document
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def test_xlsx_has_overview_and_one_sheet_per_unit(audited):
+    out, document = audited
+    workbook = openpyxl.load_workbook(out / "整改清单.xlsx")
+    assert workbook.sheetnames[0] == "总览"
+    units = [s["unit_name"] for s in document["submissions"]]
+    assert workbook.sheetnames[1:] == sheet_names(units)
+    assert len(workbook.sheetnames) == 1 + len(document["submissions"])
+    for name in workbook.sheetnames:
+        assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+    assert len({n.casefold() for n in workbook.sheetnames}) == len(workbook.sheetnames)
+    overview = workbook["总览"]
+    values = [_text(c) for row in overview.iter_rows(values_only=True) for c in row]
+    for unit in units:
+        assert unit in values
+    for submission in document["submissions"]:
+        assert submission["source"] in values
+
+
+def test_xlsx_unit_sheets_header_filter_freeze_print(audited):
+    out, _ = audited
+    workbook = openpyxl.load_workbook(out / "整改清单.xlsx")
+    for sheet in workbook.worksheets[1:]:
+        assert [c.value for c in sheet[1]] == HEADER
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:J")
+        assert sheet.page_setup.orientation == "landscape"
+        assert str(sheet.page_setup.paperSize) == "9"  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
+        assert sheet.print_title_rows == "$1:$1"
+        assert all(sheet.column_dimensions[col].width >= 5 for col in "ABCDEFGHIJ")
+        for row in sheet.iter_rows(min_row=2):
+            assert row[8].alignment.wrap_text
+
+
+def test_every_finding_is_a_row_of_its_unit_sheet(audited):
+    out, document = audited
+    workbook = openpyxl.load_workbook(out / "整改清单.xlsx")
+    sheets = dict(zip((s["source"] for s in document["submissions"]), workbook.worksheets[1:]))
+    rows = {source: [tuple(_text(c) for c in r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+            for source, sheet in sheets.items()}
+    for finding in document["findings"]:
+        table = "第一部分" if finding["table"] == 0 else _text(finding["table"])
+        key = (table, _text(finding["row"]), finding["evidence"])
+        found = [r for r in rows[finding["source"]] if (r[1], r[3], r[7]) == key]
+        assert found, f"finding not in the sheet: {key}"
+        details = (f"{CATEGORIES[finding['category']]}（{finding['category']}）", SEVERITY_NAMES[finding["severity"]],
+                   finding["message"], finding["suggestion"])
+        assert any((r[5], r[6], r[8], r[9]) == details for r in found), (key, details)
+    for source, sheet_rows in rows.items():
+        expected = [f for f in document["findings"] if f["source"] == source]
+        assert len([r for r in sheet_rows if r[5]]) == len(expected)
+
+
+def test_xlsx_rows_sorted_by_table_row_severity(audited):
+    out, _ = audited
+    workbook = openpyxl.load_workbook(out / "整改清单.xlsx")
+    for sheet in workbook.worksheets[1:]:
+        keys = []
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            if not row[6]:
+                continue
+            table = 0 if row[1] == "第一部分" else int(row[1])
+            keys.append((table, row[3] or 0, [SEVERITY_NAMES[s] for s in SEVERITIES].index(row[6])))
+        assert keys == sorted(keys)
+
+
+def test_xlsx_indicator_column_names_the_row(audited):
+    out, document = audited
+    workbook = openpyxl.load_workbook(out / "整改清单.xlsx")
+    level3 = {(s["source"], t["table"], i["row"]): i["level3"]
+              for s in document["submissions"] for t in s["tables"] for i in t["indicators"]}
+    sheets = dict(zip((s["source"] for s in document["submissions"]), workbook.worksheets[1:]))
+    for source, sheet in sheets.items():
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            if row[3] is None:
+                assert not row[4]  # table-level findings have no 指标
+            else:
+                assert _text(row[4]) == level3.get((source, row[1], row[3]), "")
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = sheet_names(["a" * 40, "a" * 40, "总览", "x[1]:y*?/\\", "History", "", "'引号'", "B" * 31, "b" * 31])
+    assert len(set(n.casefold() for n in names)) == len(names)
+    for name in names:
+        assert 0 < len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+        assert name.casefold() not in ("总览", "history") and not name.startswith("'")
+
+
+# ---------------------------------------------------------------- html
+
+
+class _Page(HTMLParser):
+    """Text, ids, and flagged cells of a page (and the parser raises nothing on a valid page)."""
+
+    VOID = {"meta", "br", "col", "img", "hr", "input", "link"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.elements: dict[str, dict[str, str]] = {}
+        self.flags: list[dict[str, str]] = []
+        self.links: list[str] = []
+        self.stack: list[str] = []
+        self.unbalanced: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.add(tag)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        if "id" in attributes:
+            self.elements[attributes["id"]] = attributes
+        if "flag" in attributes.get("class", "").split():
+            self.flags.append(attributes)
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes["href"])
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        else:
+            self.unbalanced.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def all_text(self) -> str:
+        return "".join(self.text)
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    assert page.unbalanced == [] and page.stack == [], (path, page.unbalanced, page.stack)
+    return page
+
+
+def test_html_report_per_submission(audited):
+    out, document = audited
+    from auditor.api import read_batch
+
+    batch = read_batch([CORPUS])
+    names = report_file_names(batch.submissions)
+    for submission in batch.submissions:
+        path = out / names[submission.source]
+        assert path.is_file()
+        page = _parse(path)
+        text = page.all_text
+        assert "script" not in page.tags and "link" not in page.tags  # self-contained
+        assert submission.unit_name in text
+        for table in submission.tables:
+            assert table_title(table) in text
+        findings = [f for f in document["findings"] if f["source"] == submission.source]
+        for finding in findings:
+            assert finding["message"] in text
+            assert finding["suggestion"] in text
+        positions = {}
+        for position, table in enumerate(submission.tables, start=1):
+            positions.setdefault(table.number, position)
+        for finding in findings:
+            if finding["row"] is None or not finding["table"]:
+                continue
+            cell = ROW_CELLS.get(finding["field"], "level3")
+            cell_id = f"t{positions[finding['table']]}-r{finding['row']}-{cell}"
+            assert cell_id in page.elements, f"no highlighted cell for {finding}"
+            attributes = page.elements[cell_id]
+            assert "flag" in attributes["class"].split() and attributes["data-row"] == str(finding["row"])
+            assert f"sev-{finding['severity']}" in attributes["class"] or len(findings) > 1
+
+
+def test_html_index_links_every_report(audited):
+    out, document = audited
+    page = _parse(out / "index.html")
+    reports = sorted((out / "reports").glob("*.html"))
+    assert len(reports) == len(document["submissions"])
+    for report in reports:
+        assert f"reports/{report.name}" in page.links
+    for submission in document["submissions"]:
+        assert submission["unit_name"] in page.all_text
+    assert "findings.json" in page.links and "整改清单.xlsx" in page.links
+    assert str(len(document["findings"])) in page.all_text
+
+
+CASE = {
+    "submission": {
+        "year": 2023,
+        "part1": {"overall": ["提高农产品产量和产量，优化农业产业结构。"]},
+        "tables": [{
+            "number": 3,
+            "project": "环保<工作>经费",
+            "money_unit": "万元",
+            "budget": 6.0,
+            "fund_use": "用于环境整治",
+            "schedule": [["3月底", "100%"], ["6月底", "50%"]],
+            "goals": ["创建全国文明县城", "完成年度绩效目标"],
+            "indicators": [
+                ["产出指标", "数量指标", "整治村数", "整治村数", "≤49个", "计划标准"],
+                ["", "时效指标", "完成时间", "完成时间", "12万元", "群众满意"],
+                ["满意度指标", "服务对象满意度指标", "满意度", "满意度", "有所提高", "问卷调查"],
+            ],
+        }],
+    },
+}
+
+
+def _finding(table, row, field, evidence, severity="high", category="VALUE_VAGUE"):
+    return Finding("case", table, "环保<工作>经费" if table else "", row, field, category, f"{category}.test",
+                   severity, evidence, f"<script>alert('{field}')</script>问题：{evidence}", "整改 & 建议", 1.0)
+
+
+def test_html_highlights_every_kind_of_place_and_escapes_text():
+    submission = submission_from_case(CASE)
+    findings = [
+        _finding(0, None, "narrative", "产量和产量", "low", "DUP_WORD"),
+        _finding(3, None, "goal", "完成年度绩效目标", "medium", "GOAL_PLACEHOLDER"),
+        _finding(3, None, "schedule", "100%", "high", "SCHEDULE_ERROR"),
+        _finding(3, None, "budget", "6.0", "high", "COST_MISMATCH"),
+        _finding(3, 1, "value", "≤49个", "high", "VALUE_DIRECTION"),
+        _finding(3, 2, "basis", "群众满意", "medium", "BASIS_ECHO"),
+        _finding(3, 2, "value", "12万元", "high", "VALUE_KIND"),
+        _finding(3, 3, "description", "满意度", "medium", "DESC_ECHO"),
+        _finding(3, 3, "indicator", "满意度", "low", "LEVEL_MISMATCH"),
+        _finding(3, None, "indicator", "", "high", "MISSING_CATEGORY"),
+        _finding(9, 1, "value", "x", "low", "VALUE_VAGUE"),  # a table the parse does not have
+    ]
+    html = render_submission_html(submission, findings)
+    assert "<script>" not in html and "环保&lt;工作&gt;经费" in html
+    page = _Page()
+    page.feed(html)
+    assert page.unbalanced == [] and page.stack == []
+    flagged = {a["id"]: a for a in page.flags if "id" in a}
+    assert page.elements["t1-schedule"]["data-field"] == "schedule"  # the row of amounts …
+    assert len([a for a in page.flags if "id" not in a]) == 2  # … with both its cells highlighted
+    assert {"t1-goal-2", "t1-budget-total", "t1-r1-value", "t1-r2-basis", "t1-r2-value",
+            "t1-r3-description", "t1-r3-level3"} <= set(flagged)
+    assert "t1-goal-1" not in flagged
+    assert any(a["id"].startswith("p1-") for a in page.flags)  # the Part 1 quote is marked
+    assert "sev-high" in flagged["t1-r2-value"]["class"]
+    assert flagged["t1-r3-level3"]["data-row"] == "3"
+    text = page.all_text
+    for finding in findings:
+        assert finding.message in text
+    assert "3.环保<工作>经费" in text
+    assert "其他问题" in text  # the finding on table 9
+    # 一级 cells merged down over the rows of their category (row 2 inherits 产出指标)
+    assert re.search(r'<td class="label" rowspan="2">产出指标</td>', html)
+
+
+def test_html_file_names_are_safe_and_unique():
+    from auditor.schema import Submission
+
+    submissions = [Submission("a/报告.txt"), Submission("b/报告.txt"), Submission('c/x:y*"z?.docx'), Submission("d/..txt")]
+    names = list(report_file_names(submissions).values())
+    assert len(set(n.casefold() for n in names)) == len(names)
+    assert names[0] == "reports/报告.html" and names[1] == "reports/报告-2.html"
+    for name in names:
+        assert re.fullmatch(r'reports/[^\\/:*?"<>|]+\.html', name)
+
+
+# ---------------------------------------------------------------- --format, --fail-on
+
+
+def test_format_json_writes_only_json(tmp_path):
+    result = runner.invoke(app, ["audit", str(seed_path("003")), "--out", str(tmp_path), "-q", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["findings.json"]
+
+
+def test_format_subset_and_unknown_format(tmp_path):
+    result = runner.invoke(app, ["audit", str(seed_path("003")), "--out", str(tmp_path / "a"), "-q", "--format", "xlsx,html"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "a" / "findings.json").exists()
+    assert (tmp_path / "a" / "整改清单.xlsx").is_file() and (tmp_path / "a" / "index.html").is_file()
+    result = runner.invoke(app, ["audit", str(seed_path("003")), "--out", str(tmp_path / "b"), "--format", "json,pdf"])
+    assert result.exit_code == 2
+    assert "pdf" in result.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_fail_on(tmp_path, audited):
+    _, document = audited
+    has_high = any(f["severity"] == "high" for f in document["findings"])
+    result = runner.invoke(app, ["audit", str(CORPUS), "--out", str(tmp_path / "a"), "-q", "--fail-on", "high"])
+    assert result.exit_code == (3 if has_high else 0), result.output
+    assert (tmp_path / "a" / "findings.json").is_file()  # outputs are written anyway
+
+    # only GOAL_PLACEHOLDER (medium) on a seed that has template goals: medium fails, high passes
+    only = tmp_path / "only.toml"
+    only.write_text('select = ["GOAL_PLACEHOLDER"]\n', encoding="utf-8")
+    seed = str(seed_path("003"))
+    args = ["audit", seed, "--out", str(tmp_path / "b"), "-q", "--config", str(only)]
+    assert runner.invoke(app, [*args, "--fail-on", "medium"]).exit_code == 3
+    assert runner.invoke(app, [*args, "--fail-on", "low"]).exit_code == 3
+    assert runner.invoke(app, [*args, "--fail-on", "high"]).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0  # --fail-on omitted
+
+
+def test_fail_on_clean_run_and_bad_value(tmp_path):
+    nothing = tmp_path / "nothing.toml"
+    codes = sorted(load_rules())
+    nothing.write_text(f"ignore = {json.dumps(codes)}\n", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(CORPUS), "--out", str(tmp_path / "a"), "-q",
+                                 "--config", str(nothing), "--fail-on", "low"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "a" / "findings.json").read_text(encoding="utf-8"))["findings"] == []
+    result = runner.invoke(app, ["audit", str(CORPUS), "--out", str(tmp_path / "b"), "--fail-on", "critical"])
+    assert result.exit_code == 2
+    assert "--fail-on" in result.output
+
+
+# ---------------------------------------------------------------- rules, explain
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_rules_lists_every_rule_yaml(tmp_path):
+    result = runner.invoke(app, ["rules"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    for path in sorted((REPO / "rules").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["code"] in result.output
+        assert SEVERITY_NAMES[data["severity"]] in result.output
+    config = tmp_path / "auditor.toml"
+    config.write_text('ignore = ["GOAL_PLACEHOLDER"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["rules", "--config", str(config)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    line = next(l for l in result.output.splitlines() if "GOAL_PLACEHOLDER" in l)
+    assert line.rstrip().endswith("否")
+
+
+def test_explain_shows_rule_and_the_findings_of_its_bad_cases():
+    result = runner.invoke(app, ["explain", "GOAL_PLACEHOLDER"])
+    assert result.exit_code == 0, result.output
+    rule = load_rules()["GOAL_PLACEHOLDER"]
+    output = _squash(result.output)
+    for text in (rule.title, rule.why, rule.fix, "绩效目标为模板占位（GOAL_PLACEHOLDER）"):
+        assert _squash(text) in output
+    engine = Engine(Config(select=["GOAL_PLACEHOLDER"]))
+    for case in rule.cases:
+        assert _squash(case["name"]) in output
+        for table in submission_from_case(case).tables:  # the case's table is drawn
+            assert _squash(table.project) in output
+            for goal in table.goals:
+                assert _squash(goal) in output
+        if case["kind"] == "bad":
+            findings = engine.audit(submission_from_case(case)).findings
+            assert findings
+            for finding in findings:
+                assert _squash(finding.message) in output
+                assert _squash(finding.suggestion) in output
+    assert "未发现问题" in result.output  # the good case
+
+
+def test_explain_is_case_insensitive_and_unknown_code_is_a_usage_error():
+    assert runner.invoke(app, ["explain", "goal_placeholder"]).exit_code == 0
+    result = runner.invoke(app, ["explain", "GOAL_PLACEHOLDR"])
+    assert result.exit_code == 2
+    assert "GOAL_PLACEHOLDR" in result.output and "GOAL_PLACEHOLDER" in result.output  # did-you-mean
