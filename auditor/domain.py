@@ -3,6 +3,12 @@ kind of quantity each 二级 expects. Shared by every check that reasons about c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .resources import lexicon
+from .values import normalize_text
 
 # 二级 spellings seen in submissions → canonical key. Order matters: longer names first.
 LEVEL2_KEYS = (
@@ -57,4 +63,393 @@ def level1_key(level1: str) -> str | None:
     for name, key in (("产出", "output"), ("效益", "benefit"), ("满意度", "satisfaction"), ("成本", "cost")):
         if name in text:
             return key
+    return None
+
+
+# ============================================================================================
+# Category membership: which 一级 a 二级 belongs to, and labels in the 三级 column
+# ============================================================================================
+
+LEVEL1_NAMES = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标", "cost": "成本指标"}
+# the 一级 each 二级 may sit under (成本 also as its own 一级, 财预〔2021〕101号)
+LEVEL1_OF = {
+    "quantity": {"output"}, "quality": {"output"}, "timeliness": {"output"}, "cost": {"output", "cost"},
+    "economic": {"benefit"}, "social": {"benefit"}, "ecological": {"benefit"}, "sustainable": {"benefit"},
+    # older templates (and some provinces) list 社会公众或服务对象满意度 under 效益/效果
+    "satisfaction": {"satisfaction", "benefit"},
+}
+# the order in which the grid normally lists the 二级 (used for cut-off documents)
+LEVEL2_ORDER = ("quantity", "quality", "timeliness", "cost", "economic", "social", "ecological",
+                "sustainable", "satisfaction")
+
+_LABEL_STRIP = re.compile(r"[\s（）()%％:：、，,。.·\-—]+")
+
+
+def category_label(text: str) -> str | None:
+    """The 二级 key when a cell says nothing but a category name ("社会效益指标", "数量",
+    "服务对象满意度指标（%）"), else None. Real 三级 names that merely contain a category word
+    ("工程质量合格率") are not labels."""
+    squashed = _LABEL_STRIP.sub("", text or "")
+    squashed = re.sub(r"(?:指标)+$", "", squashed)
+    if not squashed:
+        return None
+    for name, key in LEVEL2_KEYS:
+        if squashed == name or squashed == name.replace("指标", ""):
+            return key
+    return None
+
+
+# ============================================================================================
+# Topic model: what an indicator is ABOUT (rules/lexicons/topics.yaml), for LEVEL_MISMATCH,
+# VALUE_KIND and MISSING_CATEGORY. Evidence is weighted lexicon hits (greedy longest match, so
+# "及时率" is timeliness and not a quality "率"), plus what the parsed 指标值 says (money -> cost,
+# a deadline -> timeliness).
+# ============================================================================================
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    label: str  # what messages call it
+    kind: str  # metric (what is measured) | domain (where the effect lies)
+    home: str  # the 二级 it belongs to
+    fits: frozenset[str]  # every 二级 under which it is legitimate
+
+
+@dataclass
+class Evidence:
+    """Topic scores for one cell: topic -> weight, and the matched terms (whitespace removed)."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    terms: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, topic: str, weight: float, term: str) -> None:
+        self.scores[topic] = self.scores.get(topic, 0.0) + weight
+        self.terms.setdefault(topic, []).append(term)
+
+    def scaled(self, factor: float) -> Evidence:
+        return Evidence({t: w * factor for t, w in self.scores.items()}, {t: list(v) for t, v in self.terms.items()})
+
+    def merged(self, *others: Evidence) -> Evidence:
+        out = Evidence(dict(self.scores), {t: list(v) for t, v in self.terms.items()})
+        for other in others:
+            for topic, weight in other.scores.items():
+                out.scores[topic] = out.scores.get(topic, 0.0) + weight
+                out.terms.setdefault(topic, []).extend(other.terms.get(topic, []))
+        return out
+
+
+@dataclass
+class _Model:
+    topics: dict[str, Topic]
+    literals: list[tuple[str, str, float]]  # (term, topic, weight)
+    patterns: list[tuple[re.Pattern[str], str, float]]
+    value_kinds: dict[str, tuple[str, float]]
+    categories: dict[str, dict[str, str]]
+    ratio: re.Pattern[str] | None = None
+    ratio_neutralizes: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Model:
+    data = lexicon("topics")
+    topics: dict[str, Topic] = {}
+    literals: list[tuple[str, str, float]] = []
+    patterns: list[tuple[re.Pattern[str], str, float]] = []
+    for name, spec in (data.get("topics") or {}).items():
+        topics[name] = Topic(name, spec.get("label", name), spec.get("kind", "metric"), spec["home"],
+                             frozenset(spec.get("fits") or [spec["home"]]))
+        for term, weight in (spec.get("terms") or {}).items():
+            literals.append((str(term), name, float(weight)))
+        for pattern, weight in (spec.get("patterns") or {}).items():
+            patterns.append((re.compile(str(pattern)), name, float(weight)))
+    value_kinds = {kind: (spec["topic"], float(spec["weight"])) for kind, spec in (data.get("value_kinds") or {}).items()}
+    ratio = data.get("ratio_context") or {}
+    return _Model(topics, literals, patterns, value_kinds, dict(data.get("categories") or {}),
+                  re.compile(ratio["pattern"]) if ratio.get("pattern") else None,
+                  frozenset(ratio.get("neutralizes") or []))
+
+
+def topics() -> dict[str, Topic]:
+    return _model().topics
+
+
+def category_name(key: str) -> str:
+    return _model().categories.get(key, {}).get("name") or LEVEL2_NAMES.get(key, key)
+
+
+def category_example(key: str) -> str:
+    return _model().categories.get(key, {}).get("example", "")
+
+
+@lru_cache(maxsize=65536)
+def _hits(text: str) -> tuple[tuple[str, str, float], ...]:
+    """(term as written, topic, weight) for the non-overlapping longest lexicon matches."""
+    model = _model()
+    found: list[tuple[int, int, float, str]] = []  # start, end, weight, topic
+    for term, topic, weight in model.literals:
+        start = text.find(term)
+        while start >= 0:
+            found.append((start, start + len(term), weight, topic))
+            start = text.find(term, start + 1)
+    for pattern, topic, weight in model.patterns:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), weight, topic))
+    found.sort(key=lambda h: (-(h[1] - h[0]), -h[2], h[0]))
+    taken = [False] * len(text)
+    kept: list[tuple[int, str, str, float]] = []
+    for start, end, weight, topic in found:
+        if any(taken[start:end]):
+            continue
+        for i in range(start, end):
+            taken[i] = True
+        kept.append((start, text[start:end], topic, weight))
+    kept.sort()
+    if model.ratio is not None and model.ratio_neutralizes:
+        # "X人数占Y人数的比例" defines a rate: its counts are not a 数量
+        spans = [(m.start(), m.end()) for m in model.ratio.finditer(text)]
+        kept = [h for h in kept if not (h[2] in model.ratio_neutralizes
+                                        and any(a <= h[0] and h[0] + len(h[1]) <= b for a, b in spans))]
+    return tuple((term, topic, weight) for _, term, topic, weight in kept)
+
+
+def topic_evidence(text: str) -> Evidence:
+    """Topic scores of one cell. Each distinct term counts once (a long description does not
+    outvote the name by repeating a word)."""
+    evidence = Evidence()
+    seen: set[str] = set()
+    for term, topic, weight in _hits(re.sub(r"\s+", "", normalize_text(text or ""))):
+        if term not in seen:
+            seen.add(term)
+            evidence.add(topic, weight, term)
+    return evidence
+
+
+def value_evidence(value: Any) -> Evidence:
+    """What the parsed 指标值 says by its kind: money -> cost, a deadline -> timeliness, a count
+    -> quantity, years -> service life. Percentages, bare numbers, placeholders and blanks say
+    nothing."""
+    evidence = Evidence()
+    if value is None or getattr(value, "placeholder", False):
+        return evidence
+    kind = value.kind
+    if kind == "duration" and value.unit == "年":
+        kind = "duration_years"
+    if kind == "count" and value.unit is None:
+        return evidence
+    if kind == "date" and not (value.deadline or value.frequency):
+        return evidence
+    if kind in _model().value_kinds:
+        topic, weight = _model().value_kinds[kind]
+        evidence.add(topic, weight, (value.raw or "").strip())
+    return evidence
+
+
+# --------------------------------------------------------------------------------------------
+# Fit of one indicator row to its declared 二级
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class FitVerdict:
+    """A row whose subject (or one of its cells) belongs to another category."""
+
+    variant: str  # level1 | label | satisfaction | subject | description | name | value
+    declared: str  # 二级 key as declared (level1: the 一级 key it should sit under, in `home`)
+    home: str  # the key it belongs to
+    field: str  # the finding's field: indicator | description | value
+    topic: str  # the foreign topic that decided it ("" for level1/label)
+    terms: list[str]  # the words that gave it away
+    margin: float
+    confidence: float
+    root: bool  # the subject itself misfits (VALUE_KIND then stays silent, MISSING_CATEGORY counts it)
+    subject_home: str = ""  # variant "value": the category the 三级/描述 point to
+    subject_topic: str = ""
+
+
+@dataclass
+class _Split:
+    """Evidence of one kind (metric/domain) divided into support for the declared 二级 and
+    foreign evidence per home category."""
+
+    support: float
+    foreign: dict[str, float]
+    terms: dict[str, list[str]]
+
+    def best(self) -> str | None:
+        return max(self.foreign, key=self.foreign.get) if self.foreign else None
+
+
+def _split(evidence: Evidence, declared: str, kind: str) -> _Split:
+    model = _model()
+    out = _Split(0.0, {}, {})
+    for name, score in evidence.scores.items():
+        topic = model.topics.get(name)
+        if topic is None or topic.kind != kind:
+            continue
+        if declared in topic.fits:
+            out.support += score
+        else:
+            out.foreign[topic.home] = out.foreign.get(topic.home, 0.0) + score
+            out.terms.setdefault(topic.home, []).extend(evidence.terms.get(name, []))
+    return out
+
+
+def _main_topic(evidence: Evidence, home: str, declared: str, kind: str | None = None) -> str:
+    """The strongest foreign topic of `evidence` that lives in `home`."""
+    model = _model()
+    best, best_score = "", -1.0
+    for name, score in evidence.scores.items():
+        topic = model.topics.get(name)
+        if topic is None or topic.home != home or declared in topic.fits or (kind and topic.kind != kind):
+            continue
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def _confidence(margin: float, params: dict[str, Any], cap: str = "confidence_max") -> float:
+    value = params["confidence_base"] + params["confidence_per_margin"] * margin
+    return round(max(params["confidence_base"], min(params[cap], value)), 3)
+
+
+def assess_fit(indicator: Any, params: dict[str, Any]) -> FitVerdict | None:
+    """Does the row's subject (三级, 描述, and what the 指标值 says) belong to its declared 二级?
+
+    `params` is the `model:` option block (rules/LEVEL_MISMATCH.yaml documents each number).
+    In order:
+      level1        the 二级 sits under the wrong 一级 (数量指标 under 效益指标);
+      label         the 三级 column holds another 二级's name (三级 "社会效益指标" under 可持续影响);
+      satisfaction  a 满意度 row that says nothing about satisfaction;
+      subject       the 三级+描述 measure something of another category (metric evidence: output
+                    vs output, output vs benefit; for benefits also domain evidence: 就业 as 生态效益);
+      description   the description alone belongs elsewhere while the name fits;
+      name          the name alone belongs elsewhere while description and value fit;
+      value         a benefit's text value is about another field than its indicator.
+    Returns None when the row fits or the evidence is not clear enough."""
+    declared = level2_key(indicator.level2)
+    if declared is None:
+        return None
+    level1 = level1_key(indicator.level1)
+    if level1 is not None and level1 not in LEVEL1_OF[declared]:
+        right = "output" if declared in OUTPUT_KEYS else "satisfaction" if declared == "satisfaction" else "benefit"
+        return FitVerdict("level1", declared, right, "indicator", "", [], 0.0, 1.0, False)
+
+    label = category_label(indicator.level3 or "")
+    if label is not None and label != declared:
+        return FitVerdict("label", declared, label, "indicator", "", [], 0.0, params["label_confidence"], True)
+
+    name_ev = topic_evidence("" if label else indicator.level3)
+    desc_ev = topic_evidence(indicator.description)
+    value = getattr(indicator, "parsed", None)
+    is_text = value is not None and value.kind == "text"
+    kind_ev = value_evidence(value)
+    value_text_ev = topic_evidence(indicator.value) if is_text else Evidence()
+    # a 三级 that is a category label or names nothing the lexicon knows: the description is the subject
+    w_desc = params["weight_name"] if not name_ev.scores else params["weight_description"]
+    subject = name_ev.scaled(params["weight_name"]).merged(desc_ev.scaled(w_desc))
+    combined = subject.merged(kind_ev.scaled(params["weight_value"]), value_text_ev.scaled(params["weight_value_text"]))
+
+    if declared == "satisfaction":
+        return _satisfaction(declared, subject, combined, params)
+    verdict = _whole_subject(declared, name_ev, subject, combined, params, named=label is None)
+    if verdict is None and label is None:
+        verdict = _one_cell(declared, name_ev, desc_ev, kind_ev, params)
+    if verdict is None and declared in BENEFIT_KEYS and is_text:
+        verdict = _value_off_topic(declared, subject, topic_evidence(indicator.value), params)
+    if verdict is not None and verdict.home == "quantity" and value is not None and value.kind == "percent" \
+            and declared != "quality":
+        verdict.home = "quality"  # an output measured as a rate goes with the rates (数量 holds counts)
+    return verdict
+
+
+def _satisfaction(declared: str, subject: Evidence, combined: Evidence, params: dict[str, Any]) -> FitVerdict | None:
+    """A 满意度 row must be about satisfaction: no 满意 in 三级/描述 and clear other evidence."""
+    if _split(subject, declared, "metric").support > 0:
+        return None
+    metric = _split(combined, declared, "metric")
+    domain = _split(subject, declared, "domain")
+    pool = {h: metric.foreign.get(h, 0.0) + domain.foreign.get(h, 0.0) for h in {*metric.foreign, *domain.foreign}}
+    if not pool:
+        return None
+    home = max(pool, key=pool.get)
+    if pool[home] < params["min_subject"]:
+        return None
+    topic = _main_topic(combined, home, declared) or _main_topic(subject, home, declared)
+    return FitVerdict("satisfaction", declared, home, "indicator", topic,
+                      metric.terms.get(home, []) + domain.terms.get(home, []), pool[home],
+                      _confidence(pool[home], params), True)
+
+
+def _whole_subject(declared: str, name_ev: Evidence, subject: Evidence, combined: Evidence,
+                   params: dict[str, Any], named: bool) -> FitVerdict | None:
+    """The 三级+描述 (with the value's support) measure something of another category."""
+    metric = _split(combined, declared, "metric")
+    subject_metric = _split(subject, declared, "metric")
+    candidates = {h: s for h, s in metric.foreign.items() if subject_metric.foreign.get(h, 0.0) >= params["min_subject"]}
+    if candidates:
+        home = max(candidates, key=candidates.get)
+        margin = candidates[home] - metric.support
+        if margin >= params["min_margin"]:
+            in_name = named and _split(name_ev, declared, "metric").foreign.get(home, 0.0) > 0
+            return FitVerdict("subject", declared, home, "indicator" if in_name else "description",
+                              _main_topic(combined, home, declared, "metric"), metric.terms.get(home, []),
+                              margin, _confidence(margin, params), True)
+    if declared in BENEFIT_KEYS:
+        # between benefit fields: 就业 as 生态效益, 消防 as 生态效益, 单位运转 as 生态效益
+        domain = _split(subject, declared, "domain")
+        home = domain.best()
+        if home is not None:
+            margin = domain.foreign[home] - domain.support
+            if domain.foreign[home] >= params["min_subject"] and margin >= params["benefit_margin"]:
+                in_name = named and _split(name_ev, declared, "domain").foreign.get(home, 0.0) > 0
+                return FitVerdict("subject", declared, home, "indicator" if in_name else "description",
+                                  _main_topic(subject, home, declared, "domain"), domain.terms.get(home, []),
+                                  margin, _confidence(margin, params), True)
+    return None
+
+
+def _one_cell(declared: str, name_ev: Evidence, desc_ev: Evidence, kind_ev: Evidence,
+              params: dict[str, Any]) -> FitVerdict | None:
+    """One cell points elsewhere while the rest of the row fits."""
+    model = _model()
+    name = _split(name_ev, declared, "metric")
+    desc = _split(desc_ev, declared, "metric")
+    # a benefit's description may name the means ("资金及时发放后，生活水平改善"): only when it
+    # states no effect at all is it about something else
+    states_effect = declared in BENEFIT_KEYS and any(
+        model.topics[t].kind == "metric" and model.topics[t].home in BENEFIT_KEYS and declared in model.topics[t].fits
+        for t in desc_ev.scores)
+    name_fits = name.support > 0 or not name.foreign  # the name fits, or names nothing measurable
+    home = desc.best()
+    if (home is not None and name_fits and not states_effect and desc.support * 2 <= desc.foreign[home]
+            and desc.foreign[home] >= params["part_min"]):
+        margin = desc.foreign[home]
+        return FitVerdict("description", declared, home, "description", _main_topic(desc_ev, home, declared, "metric"),
+                          desc.terms.get(home, []), margin, _confidence(margin, params, "part_confidence_max"), False)
+    rest_support = _split(desc_ev.merged(kind_ev), declared, "metric").support
+    home = name.best()
+    if home is not None and name.support == 0 and rest_support > 0 and name.foreign[home] >= params["name_part_min"]:
+        margin = name.foreign[home]
+        return FitVerdict("name", declared, home, "indicator", _main_topic(name_ev, home, declared, "metric"),
+                          name.terms.get(home, []), margin, _confidence(margin, params, "part_confidence_max"), True)
+    return None
+
+
+def _value_off_topic(declared: str, subject: Evidence, value_ev: Evidence, params: dict[str, Any]) -> FitVerdict | None:
+    """A benefit whose text value is about another field than its indicator (环境改善 → "解决就业")."""
+    model = _model()
+    s_dom = {t: s for t, s in subject.scores.items() if model.topics[t].kind == "domain"}
+    v_dom = {t: s for t, s in value_ev.scores.items() if model.topics[t].kind == "domain"}
+    if not s_dom or not v_dom:
+        return None
+    s_topic = max(s_dom, key=s_dom.get)
+    v_topic = max(v_dom, key=v_dom.get)
+    s_home, v_home = model.topics[s_topic].home, model.topics[v_topic].home
+    if (s_dom[s_topic] >= params["min_subject"] and v_dom[v_topic] >= params["value_topic_min"]
+            and s_home != v_home and s_home not in model.topics[v_topic].fits
+            and not any(model.topics[t].home == s_home for t in v_dom)):
+        margin = v_dom[v_topic]
+        return FitVerdict("value", declared, v_home, "value", v_topic, value_ev.terms.get(v_topic, []), margin,
+                          _confidence(margin, params, "part_confidence_max"), False, s_home, s_topic)
     return None

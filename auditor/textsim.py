@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -78,3 +79,115 @@ def token_overlap(a: str, b: str) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / min(len(ta), len(tb))
+
+
+# --------------------------------------------------------------------------------------------
+# Echo helpers: does one cell merely repeat another? (GOAL_ECHO, DESC_ECHO, BASIS_ECHO)
+# --------------------------------------------------------------------------------------------
+
+
+def strip_words(text: str, words) -> str:
+    """`comparable(text)` with every listed word removed (longest words first, so "我单位" goes
+    before "单位")."""
+    s = comparable(text)
+    for word in sorted({comparable(w) for w in words if w}, key=len, reverse=True):
+        if word:
+            s = s.replace(word, "")
+    return s
+
+
+def residue(text: str, reference: str) -> str:
+    """The characters of `text` that never occur in `reference` (in order, with repeats)."""
+    seen = set(reference)
+    return "".join(ch for ch in text if ch not in seen)
+
+
+def char_share(text: str, reference: str) -> float:
+    """0–1: share of the characters of `text` that occur somewhere in `reference`."""
+    if not text:
+        return 0.0
+    seen = set(reference)
+    return sum(ch in seen for ch in text) / len(text)
+
+
+def _longest_common_run(a: str, b: str, keep: str = "") -> tuple[int, int]:
+    """(start in a, length) of the longest substring of `a` that also occurs in `b` but not in
+    `keep`."""
+    best = (0, 0)
+    for i in range(len(a)):
+        length = best[1] + 1
+        while i + length <= len(a) and a[i : i + length] in b:
+            if not (keep and a[i : i + length] in keep):
+                best = (i, length)
+            length += 1
+    return best
+
+
+def remove_shared_runs(text: str, other: str, min_len: int = 2, keep: str = "") -> str:
+    """`text` without every run of at least `min_len` characters that also occurs in `other`
+    (longest runs first); runs that also occur in `keep` stay. Used to drop the project's own
+    words ("凤还巢大学生村干部") from a description before asking what else it says."""
+    if len(text) < min_len or not other:
+        return text
+    start, length = _longest_common_run(text, other, keep)
+    if length < min_len:
+        return text
+    return (remove_shared_runs(text[:start], other, min_len, keep)
+            + remove_shared_runs(text[start + length :], other, min_len, keep))
+
+
+@dataclass
+class Echo:
+    """How `text` repeats `reference` (see `echo_of`)."""
+
+    kind: str  # "same": identical once punctuation is ignored; "reworded": nothing new said
+    residue: str  # what `text` adds that `reference` does not contain ("" for same)
+    share: float  # 0–1 share of text's remaining characters found in the reference
+    cover: float  # 0–1 share of the reference's characters that text repeats
+
+
+def echo_of(
+    text: str,
+    reference: str,
+    *,
+    ignore=(),
+    scope: str = "",
+    max_new: int = 2,
+    min_share: float = 0.6,
+    min_cover: float = 0.5,
+    min_scope_run: int = 3,
+) -> Echo | None:
+    """Does `text` only repeat `reference`? Identical (punctuation, numbering and case aside) →
+    kind "same". Otherwise both lose the `ignore` words (的, 情况, 我单位 …) and `text` loses the
+    runs of at least `min_scope_run` characters it shares with `scope` (the project's own name
+    and fund use) but not with `reference`; if what is left of `text` adds at most `max_new`
+    characters that the reference lacks, mostly consists of the reference's characters
+    (`min_share`) and repeats enough of it (`min_cover`), it is kind "reworded". None when
+    `text` says something of its own."""
+    a, b = comparable(text), comparable(reference)
+    if not a or not b:
+        return None
+    if a == b:
+        return Echo("same", "", 1.0, 1.0)
+    a1, b1 = strip_words(a, ignore), strip_words(b, ignore)
+    if not a1 or not b1:
+        return None
+    a2 = remove_shared_runs(a1, comparable(scope), min_len=min_scope_run, keep=b1) if scope else a1
+    if not a2:
+        return None
+    new = residue(a2, b1)
+    share = char_share(a2, b1)
+    cover = char_share(b1, a1)
+    if len(new) <= max_new and share >= min_share and cover >= min_cover:
+        return Echo("reworded", new, share, cover)
+    return None
+
+
+def is_word(word: str) -> bool:
+    """True when the segmenter's dictionary knows `word` (jieba's dictionary; used to tell a
+    doubled character that belongs to a neighbouring word, "个数数", from a free one)."""
+    if not word:
+        return False
+    jieba = _jieba()
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0) > 0

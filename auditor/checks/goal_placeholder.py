@@ -19,7 +19,7 @@ def goal_placeholder(submission: Submission, ctx: Context) -> Iterator[Finding]:
     patterns = _patterns(ctx)
     for table in submission.tables:
         for index, goal in enumerate(table.goals):
-            text = re.sub(r"\s+", "", goal).rstrip("。；;.")
+            text = re.sub(r"\s+", "", goal).rstrip("。；;.：:")
             if any(p.fullmatch(text) for p in patterns):
                 quoted = evidence.goal(table, index)
                 yield ctx.finding(

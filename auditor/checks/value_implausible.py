@@ -1,0 +1,175 @@
+"""VALUE_IMPLAUSIBLE: a 指标值 outside a sane range, or unrealistic on its face (RULEBOOK 8, 11).
+
+Variants (one finding per row, the first that applies):
+* ``over-100`` (high): a rate above 100 % ("325%", "＞100%") — impossible.
+* ``satisfaction-100`` (medium): a satisfaction target of 100 % / ≥100 % — a survey never gets
+  there; 100 % is not a credible target (RULEBOOK 8).
+* ``at-least-100`` (medium): any other rate written "≥100%" — only exactly 100 % can meet it; the
+  "≥" asks for the impossible. (Cost rows are left to VALUE_KIND: their percentage is the wrong
+  kind of value altogether.)
+* ``effect-claim`` (medium, heuristic): a claimed improvement or reduction of ≥ `effect_claim_percent`
+  within the year ("办公效率提高≥50%", "重点污染物降低率≥90%"); with lower confidence, a benefit
+  named by a verb whose percentage nothing defines ("居住环境提高 | 环境提升 | 100%").
+* ``fraction`` (medium): a rate or satisfaction written as a bare fraction ("≥0.9"): read as a
+  percentage it is absurdly low; it means 90 %.
+* ``zero-target`` (medium): a rate to reach set at 0 %, or an output count of 0.
+Deadlines outside the budget year are YEAR_MISMATCH's, not reported here.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .. import evidence
+from ..domain import BENEFIT_KEYS, level1_key, level2_key
+from ..schema import Finding, Indicator, Submission
+from . import Context, check
+from .value_direction import display_name, polarity
+
+# a 三级 name that is the size of a change: "办公效率提高比例", "教学水平提高率", "重点污染物降低率",
+# "增收幅度" — not a verb phrase with some other rate behind it ("改善群众出行" measured as 利用率)
+_GROWTH = re.compile(
+    r"(?:提高|提升|增长|增加|增收|降低|下降|减少|缩短|节约|节省|改善)的?(?:比例|比率|幅度|百分比|效率|水平|程度|率)"
+    r"|增幅|降幅|增速"
+)
+_COMPARED = re.compile(
+    r"(?:与.{0,14}相比|较.{0,8}(?:上年|去年|同期|往年|以前|之前|前)|同比|环比|比上年|比去年).{0,24}?"
+    r"(?:提高|提升|增长|增加|增收|降低|下降|减少|缩短|改善)"
+    r"|(?:提高|提升|增长|增加|增收|降低|下降|减少|改善)的?(?:比率|比例|幅度|百分比|百分点)"
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def is_satisfaction(indicator: Indicator) -> bool:
+    name = _squash(indicator.level3)
+    if "不满意" in name:
+        return False
+    return level2_key(indicator.level2) == "satisfaction" or "满意" in name
+
+
+_VERB = re.compile(r"提高|提升|改善|增长|增加|增强|降低|下降|减少")
+_RATE_DEFINED = re.compile(r"率|比|占|调查|问卷|百分|%|％|人数|数量|户数|个数")
+
+
+def change_claim(indicator: Indicator) -> tuple[str, bool]:
+    """The wording that makes the row a claimed change (improvement/reduction), or "", and
+    whether the claim is explicit (a "…提高比例" name or a "与上年相比提高" description) rather
+    than a benefit named by a verb ("居住环境提高") whose percentage nothing defines."""
+    name = _squash(indicator.level3)
+    m = _GROWTH.search(name)
+    if m:
+        return m.group(0), True
+    description = _squash(indicator.description)
+    m = _COMPARED.search(description)
+    if m:
+        return m.group(0), True
+    m = _VERB.search(name)
+    if m and level2_key(indicator.level2) in BENEFIT_KEYS and not _RATE_DEFINED.search(description + name):
+        return m.group(0), False
+    return "", False
+
+
+@check("VALUE_IMPLAUSIBLE")
+def value_implausible(submission: Submission, ctx: Context) -> Iterator[Finding]:
+    effect_limit = float(ctx.option("effect_claim_percent"))
+    effect_confidence = float(ctx.option("effect_claim_confidence"))
+    weak_confidence = float(ctx.option("effect_claim_weak_confidence"))
+    for table in submission.tables:
+        for indicator in table.indicators:
+            value = indicator.parsed
+            if indicator.incomplete or value is None or value.placeholder or value.number is None:
+                continue
+            finding = _judge(ctx, indicator, effect_limit, effect_confidence, weak_confidence)
+            if finding:
+                variant, severity, message, suggestion, confidence = finding
+                yield ctx.finding(
+                    table=table, row=indicator, field="value", variant=variant,
+                    evidence=evidence.cell(indicator, "value"), message=message, suggestion=suggestion,
+                    severity=severity, confidence=confidence,
+                )
+
+
+def _judge(ctx: Context, indicator: Indicator, effect_limit: float, effect_confidence: float,
+           weak_confidence: float):
+    value = indicator.parsed
+    quoted = evidence.cell(indicator, "value")
+    name = display_name(indicator)
+    key2 = level2_key(indicator.level2)
+    is_cost = key2 == "cost" or (key1_is_cost(indicator) and key2 is None)
+    number = value.number
+    comparator = value.comparator
+
+    if value.kind == "percent" and value.unit == "%" and not is_cost:
+        claim, explicit = ("", False) if is_satisfaction(indicator) else change_claim(indicator)
+        if claim:
+            if comparator in ("≤", "<") or number < effect_limit:
+                return None
+            if explicit:
+                message = (f"“{name}”把一年内的{_kind_of_change(claim)}幅度定为“{quoted}”，幅度不切实际，"
+                           "年终也难以测算核实。")
+            else:
+                message = (f"“{name}”是一项效果，指标值“{quoted}”却没有说明是什么的百分比；按字面理解为"
+                           f"{_kind_of_change(claim)}{quoted.lstrip('≥=＝>＞')}，不切实际，年终也无法测算。")
+            return (
+                "effect-claim", "medium", message,
+                "按历史数据或测算写一个可实现、可统计的幅度（如较上年提高5%），并在描述中写明基数、"
+                "计算方法和数据来源；无法测算的效果不要用百分比硬凑。",
+                effect_confidence if explicit else weak_confidence,
+            )
+        if number > 100 or (number >= 100 and comparator == ">"):
+            return (
+                "over-100", "high",
+                f"“{name}”是比率，指标值“{quoted}”超过100%，不可能达到。",
+                "比率应在0–100%之间，按实际测算改写（如“≥95%”或“＝100%”）。",
+                1.0,
+            )
+        if is_satisfaction(indicator) and number >= 100 and comparator in (None, "=", "≥"):
+            return (
+                "satisfaction-100", "medium",
+                f"满意度指标值“{quoted}”要求百分之百满意，问卷调查几乎不可能达到，不是可信的目标值。",
+                "按以往调查结果设定，一般写“≥90%”或“≥95%”，并在描述中写明“满意和较满意人数/调查总人数”的口径。",
+                1.0,
+            )
+        if number >= 100 and comparator == "≥":
+            return (
+                "at-least-100", "medium",
+                f"“{name}”指标值“{quoted}”要求不低于100%，比率不可能超过100%，“≥”在这里没有意义。",
+                "改为“＝100%”，或按实际测算写“≥95%”之类可实现的下限。",
+                1.0,
+            )
+    rate_like = is_satisfaction(indicator) or bool(re.search(r"率|比例|比重|占比", _squash(indicator.level3)))
+    if (value.kind == "count" and value.unit is None and not value.unit_raw and 0 < number <= 1
+            and rate_like and not is_cost):
+        share = f"{number * 100:g}%"
+        return (
+            "fraction", "medium",
+            f"“{name}”是比率，指标值“{quoted}”没有百分号，按百分比读只有{_num(number)}%，显然是把{share}写成了小数。",
+            f"改为“{(comparator or '')}{share}”这样带百分号的写法，并在描述中写明计算口径。".replace("“>", "“＞"),
+            0.9,
+        )
+    if number == 0 and comparator in (None, "=", "≥", ">"):
+        pol = polarity(indicator)
+        if pol is not None and pol.sign == "+" and pol.strong:
+            if value.kind == "percent" or (value.kind == "count" and key2 == "quantity"):
+                return (
+                    "zero-target", "medium",
+                    f"“{name}”是{pol.what}，指标值却是“{quoted}”，等于不设目标，什么都不做也能达标。",
+                    "按本年计划写出要完成的数量或比率（如“≥95%”“12次”）。",
+                    1.0,
+                )
+    return None
+
+
+def _num(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def _kind_of_change(claim: str) -> str:
+    return "下降" if re.search(r"降低|下降|减少|缩短|节约|节省|降幅", claim) else "提升"
+
+
+def key1_is_cost(indicator: Indicator) -> bool:
+    return level1_key(indicator.level1) == "cost"

@@ -1,0 +1,135 @@
+"""VALUE_VAGUE: a 指标值 that cannot be checked at year end (RULEBOOK 9, 12).
+
+Three variants, one finding per row:
+* ``words``: the value is words only — no number, no date or period, no named standard and not a
+  yes/no outcome a reviewer can verify ("有很大提高", "及时拨付", "社会稳定", "维持正常运转").
+  What counts as checkable is data: rules/lexicons/vague.yaml.
+* ``placeholder``: a template leftover ("*", "≥**%", "XX", "/", "待定").
+* ``blank``: the 指标值 cell is empty (rows cut off by a truncated document are skipped).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from .. import evidence
+from ..domain import level2_key
+from ..resources import lexicon
+from ..schema import Finding, Indicator, ProjectTable, Submission
+from . import Context, check
+from .value_direction import display_name, is_category_label
+
+_TRAILING = "。.；;，,、 "
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Pattern[str], list[str]]:
+    lex = lexicon("vague")
+    checkable = [re.compile(p) for p in lex.get("checkable", [])]
+    standard = [re.compile(p) for p in lex.get("standard", [])]
+    no_standard = re.compile(lex.get("no_standard", "(?!)"))
+    return checkable, standard, no_standard, list(lex.get("vague_words", []))
+
+
+def classify(text: str) -> tuple[str, str]:
+    """For a value in words only: ("checkable" | "vague" | "no-standard", the vague word)."""
+    checkable, standard, no_standard, words = _patterns()
+    compact = re.sub(r"\s+", "", text).strip(_TRAILING)
+    if any(p.search(compact) for p in standard):
+        return "checkable", ""
+    if any(p.fullmatch(compact) for p in checkable):
+        return "checkable", ""
+    word = next((w for w in words if w in compact), "")
+    if not word and no_standard.search(compact):
+        return "no-standard", no_standard.search(compact).group(0)
+    return "vague", word
+
+
+def _suggestion(ctx: Context, table: ProjectTable, indicator: Indicator) -> str:
+    key = level2_key(indicator.level2) or "other"
+    name = indicator.level3.strip()
+    templates = ctx.option("suggestions")
+    if key != "cost" and re.search(r"率|比例|占比|[（(]%[）)]", name):
+        return f"“{name}”是比率，改为百分比目标值（如“≥95%”），并在描述中写明分子、分母的统计口径。"
+    text = templates.get(key) or templates["other"]
+    if key == "cost" and table.budget.total is not None and table.money_unit:
+        amount = f"{table.budget.total:g}{table.money_unit}"
+        text = text.replace("{budget}", amount)
+    return text.replace("{budget}", "预算数")
+
+
+def _is_zero_word(indicator: Indicator) -> bool:
+    """"无" for a negative indicator (安全事故 — 无) is a target of zero, not a leftover."""
+    if re.sub(r"\s+", "", indicator.value) not in ("无", "零", "0"):
+        return False
+    negative = lexicon("direction").get("negative", [])
+    name = re.sub(r"\s+", "", indicator.level3 + indicator.description)
+    return any(w in name for w in negative)
+
+
+@check("VALUE_VAGUE")
+def value_vague(submission: Submission, ctx: Context) -> Iterator[Finding]:
+    no_standard_confidence = float(ctx.option("no_standard_confidence"))
+    for table in submission.tables:
+        for indicator in table.indicators:
+            if indicator.incomplete:
+                continue
+            value = indicator.parsed
+            raw = evidence.cell(indicator, "value")
+            name = display_name(indicator)
+            if not raw.strip():
+                if not (indicator.level3.strip() or indicator.description.strip()):
+                    continue
+                quoted = evidence.cell(indicator, "level3")
+                if not quoted or is_category_label(quoted):
+                    quoted = evidence.cell(indicator, "description") or quoted
+                yield ctx.finding(
+                    table=table, row=indicator, field="value", variant="blank",
+                    evidence=quoted,
+                    message=f"“{name}”的指标值为空，年终没有可对照的目标值。",
+                    suggestion=_suggestion(ctx, table, indicator),
+                )
+                continue
+            if value is None:
+                continue
+            if value.placeholder:
+                if _is_zero_word(indicator):
+                    continue
+                yield ctx.finding(
+                    table=table, row=indicator, field="value", variant="placeholder",
+                    evidence=raw,
+                    message=f"“{name}”的指标值“{raw}”是模板占位符，没有填写实际目标值。",
+                    suggestion=_suggestion(ctx, table, indicator),
+                )
+                continue
+            if value.kind != "text" or value.quantities or value.deadline or value.frequency:
+                continue
+            if re.search(r"\d", raw):
+                continue  # a number the parser could not place is still a number (VALUE_KIND's)
+            verdict, word = classify(raw)
+            if verdict == "checkable":
+                continue
+            if verdict == "no-standard":
+                yield ctx.finding(
+                    table=table, row=indicator, field="value", variant="words",
+                    evidence=raw,
+                    message=f"指标值“{raw}”只说“{word}”，没有写明达到哪项标准或什么比率，年终无法核对。",
+                    suggestion=(
+                        "写明所依据的标准及等级（如“达到《安全生产标准化基本规范》三级”），"
+                        "或改为比率，如“安全检查覆盖率≥95%”“事故起数＝0起”。"
+                    ),
+                    confidence=no_standard_confidence,
+                )
+                continue
+            why = f"（“{word}”之类的说法）" if word and word != raw.strip() else ""
+            yield ctx.finding(
+                table=table, row=indicator, field="value", variant="words",
+                evidence=raw,
+                message=(
+                    f"“{name}”的指标值“{raw}”是描述性文字{why}，没有数量、比率、时限或分级标准，"
+                    "年终无法判断是否达到。"
+                ),
+                suggestion=_suggestion(ctx, table, indicator),
+            )
+
