@@ -114,6 +114,9 @@ class Topic:
     kind: str  # metric (what is measured) | domain (where the effect lies)
     home: str  # the 二级 it belongs to
     fits: frozenset[str]  # every 二级 under which it is legitimate
+    note: str = ""  # why it is not what the declared category measures (message wording), if set
+    severity: str | None = None  # a finding decided by this topic has this severity (None: the rule's)
+    confidence_max: float | None = None  # … and at most this confidence (a softer, arguable call)
 
 
 @dataclass
@@ -148,6 +151,7 @@ class _Model:
     categories: dict[str, dict[str, str]]
     ratio: re.Pattern[str] | None = None
     ratio_neutralizes: frozenset[str] = frozenset()
+    time_point: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -157,8 +161,10 @@ def _model() -> _Model:
     literals: list[tuple[str, str, float]] = []
     patterns: list[tuple[re.Pattern[str], str, float]] = []
     for name, spec in (data.get("topics") or {}).items():
+        cap = spec.get("confidence_max")
         topics[name] = Topic(name, spec.get("label", name), spec.get("kind", "metric"), spec["home"],
-                             frozenset(spec.get("fits") or [spec["home"]]))
+                             frozenset(spec.get("fits") or [spec["home"]]), str(spec.get("note") or ""),
+                             spec.get("severity"), float(cap) if cap is not None else None)
         for term, weight in (spec.get("terms") or {}).items():
             literals.append((str(term), name, float(weight)))
         for pattern, weight in (spec.get("patterns") or {}).items():
@@ -167,11 +173,28 @@ def _model() -> _Model:
     ratio = data.get("ratio_context") or {}
     return _Model(topics, literals, patterns, value_kinds, dict(data.get("categories") or {}),
                   re.compile(ratio["pattern"]) if ratio.get("pattern") else None,
-                  frozenset(ratio.get("neutralizes") or []))
+                  frozenset(ratio.get("neutralizes") or []),
+                  re.compile(data["time_point"]) if data.get("time_point") else None)
 
 
 def topics() -> dict[str, Topic]:
     return _model().topics
+
+
+@lru_cache(maxsize=1)
+def model_params() -> dict[str, Any]:
+    """The thresholds of the topic model (`model:` in rules/lexicons/topics.yaml), one piece of
+    data shared by LEVEL_MISMATCH, VALUE_KIND and MISSING_CATEGORY. A province's topics.yaml
+    without its own `model:` block uses the bundled one."""
+    params = lexicon("topics").get("model")
+    if not params:
+        import yaml
+
+        from .resources import bundled_dir
+
+        path = bundled_dir("rules") / "lexicons" / "topics.yaml"
+        params = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("model") or {}
+    return dict(params)
 
 
 def category_name(key: str) -> str:
@@ -313,10 +336,11 @@ def _confidence(margin: float, params: dict[str, Any], cap: str = "confidence_ma
     return round(max(params["confidence_base"], min(params[cap], value)), 3)
 
 
-def assess_fit(indicator: Any, params: dict[str, Any]) -> FitVerdict | None:
+def assess_fit(indicator: Any, params: dict[str, Any] | None = None) -> FitVerdict | None:
     """Does the row's subject (三级, 描述, and what the 指标值 says) belong to its declared 二级?
 
-    `params` is the `model:` option block (rules/LEVEL_MISMATCH.yaml documents each number).
+    `params` defaults to `model_params()` (the `model:` block of rules/lexicons/topics.yaml,
+    which documents each number).
     In order:
       level1        the 二级 sits under the wrong 一级 (数量指标 under 效益指标);
       label         the 三级 column holds another 二级's name (三级 "社会效益指标" under 可持续影响);
@@ -327,6 +351,8 @@ def assess_fit(indicator: Any, params: dict[str, Any]) -> FitVerdict | None:
       name          the name alone belongs elsewhere while description and value fit;
       value         a benefit's text value is about another field than its indicator.
     Returns None when the row fits or the evidence is not clear enough."""
+    if params is None:
+        params = model_params()
     declared = level2_key(indicator.level2)
     if declared is None:
         return None
@@ -354,12 +380,15 @@ def assess_fit(indicator: Any, params: dict[str, Any]) -> FitVerdict | None:
         return _satisfaction(declared, subject, combined, params)
     verdict = _whole_subject(declared, name_ev, subject, combined, params, named=label is None)
     if verdict is None and label is None:
-        verdict = _one_cell(declared, name_ev, desc_ev, kind_ev, params)
+        verdict = _one_cell(declared, name_ev, desc_ev, kind_ev, params, value)
     if verdict is None and declared in BENEFIT_KEYS and is_text:
         verdict = _value_off_topic(declared, subject, topic_evidence(indicator.value), params)
     if verdict is not None and verdict.home == "quantity" and value is not None and value.kind == "percent" \
             and declared != "quality":
         verdict.home = "quality"  # an output measured as a rate goes with the rates (数量 holds counts)
+    topic = _model().topics.get(verdict.topic) if verdict is not None else None
+    if topic is not None and topic.confidence_max is not None:
+        verdict.confidence = min(verdict.confidence, topic.confidence_max)
     return verdict
 
 
@@ -410,8 +439,13 @@ def _whole_subject(declared: str, name_ev: Evidence, subject: Evidence, combined
 
 
 def _one_cell(declared: str, name_ev: Evidence, desc_ev: Evidence, kind_ev: Evidence,
-              params: dict[str, Any]) -> FitVerdict | None:
-    """One cell points elsewhere while the rest of the row fits."""
+              params: dict[str, Any], value: Any = None) -> FitVerdict | None:
+    """One cell points elsewhere while the rest of the row fits. Not when the 指标值 itself
+    confirms the declared category ("使用年限 | 验收及时率 | ≥15年", "河渠清理成本 | 按规定时间完成
+    | ≤2万元"): the odd cell then disagrees with the value too — a slip inside the row
+    (CONTRADICTION's), not a row filed under the wrong 二级."""
+    if _split(kind_ev, declared, "metric").support > 0:
+        return None
     model = _model()
     name = _split(name_ev, declared, "metric")
     desc = _split(desc_ev, declared, "metric")
@@ -430,6 +464,11 @@ def _one_cell(declared: str, name_ev: Evidence, desc_ev: Evidence, kind_ev: Evid
     rest_support = _split(desc_ev.merged(kind_ev), declared, "metric").support
     home = name.best()
     if home is not None and name.support == 0 and rest_support > 0 and name.foreign[home] >= params["name_part_min"]:
+        time_point = model.time_point
+        if (home == "timeliness" and time_point is not None and value is not None
+                and value.kind in ("percent", "money", "count")
+                and any(time_point.search(t) for t in name.terms.get(home, []))):
+            return None  # "完成时间 | …达标率 | ≥95%": the name asks for a date, the value is not one
         margin = name.foreign[home]
         return FitVerdict("name", declared, home, "indicator", _main_topic(name_ev, home, declared, "metric"),
                           name.terms.get(home, []), margin, _confidence(margin, params, "part_confidence_max"), True)
@@ -437,7 +476,10 @@ def _one_cell(declared: str, name_ev: Evidence, desc_ev: Evidence, kind_ev: Evid
 
 
 def _value_off_topic(declared: str, subject: Evidence, value_ev: Evidence, params: dict[str, Any]) -> FitVerdict | None:
-    """A benefit whose text value is about another field than its indicator (环境改善 → "解决就业")."""
+    """A benefit whose text value is about another field than its indicator AND than its declared
+    category (生态效益 "人居环境改善" → "解决就业"). When the value fits the declared category
+    (社会效益 "环境的改善与提升" → "解决200人就业"), nothing is misfiled: the name and the value
+    disagree, which is CONTRADICTION's."""
     model = _model()
     s_dom = {t: s for t, s in subject.scores.items() if model.topics[t].kind == "domain"}
     v_dom = {t: s for t, s in value_ev.scores.items() if model.topics[t].kind == "domain"}
@@ -448,8 +490,228 @@ def _value_off_topic(declared: str, subject: Evidence, value_ev: Evidence, param
     s_home, v_home = model.topics[s_topic].home, model.topics[v_topic].home
     if (s_dom[s_topic] >= params["min_subject"] and v_dom[v_topic] >= params["value_topic_min"]
             and s_home != v_home and s_home not in model.topics[v_topic].fits
+            and v_home != declared and declared not in model.topics[v_topic].fits
             and not any(model.topics[t].home == s_home for t in v_dom)):
         margin = v_dom[v_topic]
         return FitVerdict("value", declared, v_home, "value", v_topic, value_ev.terms.get(v_topic, []), margin,
                           _confidence(margin, params, "part_confidence_max"), False, s_home, s_topic)
+    return None
+
+
+def value_kind_owns(indicator: Any) -> bool:
+    """Money as a 数量 (RULEBOOK 3: "投入数量不能作为绩效目标"): the wrong kind of value is the
+    defect whatever the 三级 says ("资金成本 | 10万元" under 数量指标). VALUE_KIND reports the
+    row; LEVEL_MISMATCH stays silent on it (one defect, one category)."""
+    value = getattr(indicator, "parsed", None)
+    if value is None or getattr(value, "placeholder", False):
+        return False
+    return level2_key(indicator.level2) == "quantity" and value.kind == "money"
+
+
+# ============================================================================================
+# Row wording shared by the value checks: category-label names, the name to quote
+# ============================================================================================
+
+_CATEGORY_LABEL = re.compile(
+    r"(?:产出|效益|满意度)?(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|(?:服务对象)?满意度)?指标"
+    r"|(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)"
+)
+
+
+def is_category_label(text: str) -> bool:
+    """A 三级 name that only repeats a category ("成本指标", "社会效益指标", "数量")."""
+    return bool(_CATEGORY_LABEL.fullmatch(_squash(text)))
+
+
+def display_name(indicator: Any) -> str:
+    """The 三级 name to quote in a message; the description when the name is only a category
+    label ("社会效益指标")."""
+    name = (indicator.level3 or "").strip()
+    if not name or is_category_label(name):
+        return (indicator.description or "").strip() or name
+    return name
+
+
+# ============================================================================================
+# Direction: what an indicator measures — more is better (+) or less is better (-)
+# (RULEBOOK 10; word lists in rules/lexicons/direction.yaml). VALUE_DIRECTION judges the
+# comparator with it, VALUE_IMPLAUSIBLE a 0 % target.
+# ============================================================================================
+
+
+@dataclass
+class Polarity:
+    sign: str  # "+" (more is better) | "-" (less is better)
+    what: str  # what the indicator measures, for the message ("要达到的比率")
+    strong: bool  # decided by the category or an explicit word of the 三级 name
+    cue: str = ""  # the word that decided, if any
+
+
+def _find(words: list[str], text: str) -> str:
+    return next((w for w in words if w and w in text), "")
+
+
+def _direction_subject(indicator: Any) -> tuple[str, str]:
+    """(name, description) used to read what the row measures. A 三级 name that is only a
+    category label ("成本指标", "数量指标") says nothing: the description stands in for it."""
+    name = _squash(indicator.level3)
+    desc = _squash(indicator.description)
+    if not name or is_category_label(name):
+        return desc, ""
+    return name, desc
+
+
+def negative_word(text: str) -> str:
+    """The negative word in `text` (投诉, 事故, 超标 …) when nothing in it turns the indicator
+    around (查处, 降低, 办结 …); "" otherwise."""
+    lex = lexicon("direction")
+    word = _find(lex.get("negative", []), text)
+    if word and not _find(lex.get("reversal", []), text):
+        return word
+    return ""
+
+
+def polarity(indicator: Any) -> Polarity | None:
+    """What the indicator measures: more-is-better (+) or less-is-better (-); None when the
+    row does not say clearly enough to judge."""
+    from .values import parse_value
+
+    lex = lexicon("direction")
+    value = getattr(indicator, "parsed", None) or parse_value(indicator.value)
+    key2 = level2_key(indicator.level2)
+    key1 = level1_key(indicator.level1)
+    is_cost = key2 == "cost" or (key1 == "cost" and key2 is None)
+    name, desc = _direction_subject(indicator)
+    named = not is_category_label(indicator.level3) and bool(_squash(indicator.level3))
+    kind = value.kind
+
+    if kind == "money":
+        word = _find(lex.get("positive_money", []), name)
+        if word:
+            return Polarity("+", "要实现的收益或节约额", True, word)
+        if is_cost:
+            return Polarity("-", "成本（支出上限）", True)
+        word = _find(lex.get("cost", []), name)
+        if word and key2 in BENEFIT_KEYS:
+            return Polarity("-", "成本（支出上限）", False, word)
+        return None  # money as a 数量/质量/时效 value is VALUE_KIND's
+
+    if kind == "percent":
+        if is_cost:
+            # 成本控制率 ≤100 % and 预算执行率 ≥95 % are both written (VALUE_KIND's field); only a
+            # rate of something to keep low ("支出是否超标", "超支率") has a direction
+            for text, strong in ((name, named), (desc, False)):
+                word = _find(lex.get("cost_negative", []), text) if text else ""
+                if word and not _find(lex.get("reversal", []), text):
+                    return Polarity("-", f"要压低的比率（{word}）", strong, word)
+            return None
+        for text, strong in ((name, named), (desc, False)):
+            if not text:
+                continue
+            word = negative_word(text)
+            if word:
+                return Polarity("-", f"要压低的比率（{word}）", strong, word)
+            if text == name and key2 == "satisfaction":
+                return Polarity("+", "满意度", True, "满意度")
+            word = _find(lex.get("positive_rate", []), text)
+            if word:
+                return Polarity("+", "要达到的比率", strong, word)
+            if re.search(r"率|比例|比率|占比|程度|[（(]%[）)]", text):
+                return Polarity("+", "要达到的比率", False)
+        return None
+
+    if kind == "count":
+        for text, strong in ((name, named), (desc, False)):
+            word = negative_word(text) if text else ""
+            if word:
+                return Polarity("-", f"要压低的数量（{word}）", strong, word)
+        if _find(lex.get("limit", []), name + desc):
+            return None
+        if key2 == "quantity":
+            return Polarity("+", "要完成的数量", True)
+        if key2 in BENEFIT_KEYS:
+            return Polarity("+", "要实现的效果数量", True)
+        return None
+
+    if kind == "duration":
+        word = _find(lex.get("lasting", []), name)
+        if word:
+            return Polarity("+", "要保持的期限", True, word)
+        word = _find(lex.get("time_used", []), name)
+        if word:
+            if _find(lex.get("shorten", []), name):
+                return Polarity("+", "要缩短的时间", True, word)
+            return Polarity("-", "所用时间", True, word)
+        if key2 == "timeliness":
+            if _find(lex.get("shorten", []), name):
+                return Polarity("+", "要缩短的时间", False)
+            return Polarity("-", "所用时间", False)
+        return None
+    return None
+
+
+# ============================================================================================
+# A percentage of nothing: a % target whose 三级/描述 name no share that could be computed, on an
+# abstract state ("保障社会稳定 >90%", "社会影响力 ≥90%", "水质提升效率 ≥90%"). VALUE_VAGUE
+# reports it; VALUE_IMPLAUSIBLE leaves such rows alone (one defect, one category). Word lists:
+# `percent_undefined` in rules/lexicons/vague.yaml.
+# ============================================================================================
+
+
+@dataclass
+class _PercentWords:
+    ratio: tuple[str, ...]
+    not_ratio: tuple[str, ...]
+    change: re.Pattern[str]
+    abstract: tuple[str, ...]
+    categories: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _percent_words() -> _PercentWords:
+    spec = lexicon("vague").get("percent_undefined") or {}
+    return _PercentWords(
+        tuple(spec.get("ratio_words") or ()),
+        tuple(spec.get("not_ratio") or ()),
+        re.compile(spec.get("change_phrase") or "(?!)"),
+        tuple(spec.get("abstract_states") or ()),
+        frozenset(spec.get("categories") or ()),
+    )
+
+
+@dataclass
+class UndefinedPercent:
+    state: str  # the abstract state quoted ("社会稳定")
+    change: str  # the change phrase that stood in for a share ("提高的比率"), if any
+
+
+def undefined_percent(indicator: Any) -> UndefinedPercent | None:
+    """The abstract state a percentage target is attached to when neither the 三级 nor the 描述
+    names a share to compute ("社会稳定", "影响力", "环境"), else None. A change of such a state
+    ("社会稳定水平较去年提高的比率", "社会效益增加率") is no better defined than the state itself.
+    Only 质量 and 效益 rows are judged (a % in 数量/成本 is VALUE_KIND's, 满意度 is a survey share),
+    and not a row whose description only repeats its name (DESC_ECHO's: the missing description
+    is the defect)."""
+    value = getattr(indicator, "parsed", None)
+    if value is None or value.placeholder or value.kind != "percent":
+        return None
+    words = _percent_words()
+    if level2_key(indicator.level2) not in words.categories:
+        return None
+    name = _squash(normalize_text(indicator.level3 or ""))
+    desc = _squash(normalize_text(indicator.description or ""))
+    if name and desc and name == desc:
+        return None
+    subject = f"{name}|{desc}" if not is_category_label(name) else desc
+    stripped = words.change.sub("|", subject)
+    for word in words.not_ratio:
+        stripped = stripped.replace(word, "|")
+    if any(word in stripped for word in words.ratio):
+        return None
+    change = words.change.search(subject)
+    # the state to quote: the first (longest) abstract word of the name, else of the description
+    for text in (name if not is_category_label(name) else "", desc):
+        hits = [(text.find(w), -len(w), w) for w in words.abstract if w in text]
+        if hits:
+            return UndefinedPercent(min(hits)[2], change.group(0) if change else "")
     return None

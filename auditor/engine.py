@@ -54,6 +54,7 @@ class Engine:
             if override:
                 finding.severity = override
         found = [f for f in found if f.confidence >= self.config.min_confidence]
+        found = self.defer(found)
         for finding in dedupe(found):
             waiver = next((w for w in self.waivers if w.covers(finding)), None)
             if waiver:
@@ -62,6 +63,18 @@ class Engine:
                 result.findings.append(finding)
         result.findings.sort(key=sort_key)
         return result
+
+
+    def defer(self, findings: list[Finding]) -> list[Finding]:
+        """Drop a variant whose rule says it defers to another check flagging the same row."""
+        flagged = {(f.table, f.row, f.rule.split(".")[0]) for f in findings if f.row is not None}
+
+        def deferred(finding: Finding) -> bool:
+            code, _, variant = finding.rule.partition(".")
+            others = self.rules[code].defer_to.get(variant, []) if code in self.rules else []
+            return finding.row is not None and any((finding.table, finding.row, other) in flagged for other in others)
+
+        return [f for f in findings if not deferred(f)]
 
 
 def sort_key(finding: Finding) -> tuple:

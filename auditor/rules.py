@@ -29,6 +29,9 @@ class RuleDoc:
     options: dict[str, Any] = field(default_factory=dict)
     cases: list[dict[str, Any]] = field(default_factory=list)
     path: Path | None = None
+    # variant -> codes of other checks: the variant's finding is dropped when one of those
+    # checks flags the same table row (one defect, one category)
+    defer_to: dict[str, list[str]] = field(default_factory=dict)
 
 
 REQUIRED = ("code", "category", "title", "severity", "group", "why", "fix")
@@ -50,6 +53,7 @@ def load_rule(path: Path) -> RuleDoc:
         code=data["code"], category=data["category"], title=data["title"], severity=data["severity"],
         group=data["group"], why=data["why"].strip(), fix=data["fix"].strip(),
         options=dict(data.get("options") or {}), cases=list(data.get("cases") or []), path=path,
+        defer_to={str(k): list(v) for k, v in (data.get("defer_to") or {}).items()},
     )
 
 

@@ -191,3 +191,40 @@ def is_word(word: str) -> bool:
     jieba = _jieba()
     jieba.dt.check_initialized()
     return jieba.dt.FREQ.get(word, 0) > 0
+
+
+def shares_run(a: str, b: str, min_len: int = 2, ignore=()) -> bool:
+    """True when `a` and `b` (compared as `comparable`, without the `ignore` words) have a common
+    substring of at least `min_len` characters: the two cells talk about the same thing."""
+    x, y = strip_words(a, ignore), strip_words(b, ignore)
+    if len(x) < min_len or len(y) < min_len:
+        return False
+    return any(x[i : i + min_len] in y for i in range(len(x) - min_len + 1))
+
+
+def run_cover(text: str, other: str, min_len: int = 3) -> float:
+    """0–1: share of the characters of `comparable(text)` that lie in runs of at least
+    `min_len` characters also found in `comparable(other)` (how much of `text` is copied,
+    in pieces, into `other`)."""
+    a, b = comparable(text), comparable(other)
+    if not a or not b or len(a) < min_len:
+        return 0.0
+    covered = [False] * len(a)
+    for i in range(len(a) - min_len + 1):
+        if a[i : i + min_len] not in b:
+            continue
+        j = i + min_len
+        while j < len(a) and a[i : j + 1] in b:
+            j += 1
+        for k in range(i, j):
+            covered[k] = True
+    return sum(covered) / len(a)
+
+
+def fold_synonyms(text: str, synonyms: dict[str, str]) -> str:
+    """`text` with each listed long form replaced by its short form (环境保护 -> 环保), so that a
+    restatement in other words compares equal. Longest forms first."""
+    for long in sorted(synonyms, key=len, reverse=True):
+        if long:
+            text = text.replace(long, synonyms[long])
+    return text

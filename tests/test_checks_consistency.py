@@ -75,7 +75,36 @@ def test_year_mismatch_on_the_seeds(seeds):
     assert where(found["002"]) == {(7, 3, "description")}
     assert {f.evidence for f in found["003"]} == {
         "项目主要目标为2023年用于残疾人资金", "项目主要目标为2024年保障本乡镇安人武、党团妇建设、纪检、宣传经费"}
-    assert found["000"] == found["001"] == found["004"] == []  # 2018年1月16日印发, 2023年8月底, 【2019】 …
+    assert found["000"] == []  # 2018年1月16日印发, 2023年8月底, 【2019】 …
+    # dated wording (outdated boilerplate, medium): 2023 texts still aiming at 小康 and the 19th congress
+    assert [(f.table, f.rule, f.evidence, f.severity) for f in found["001"]] == [
+        (0, "YEAR_MISMATCH.dated-wording", "为全面建成小康社会", "medium")]
+    assert where(found["004"]) == {(16, None, "goal")}
+    assert "十九大精神" in found["004"][0].message and "二十大" in found["004"][0].message
+
+
+@pytest.mark.parametrize(
+    ("year", "text", "flagged"),
+    [
+        (2023, "为全面建成小康社会提供有力支撑", True),
+        (2021, "为全面建成小康社会提供有力支撑", False),  # a 2021 budget was drafted in 2020
+        (2023, "我镇已全面建成小康社会", False),
+        (2023, "在全面建成小康社会的基础上", False),
+        (2023, "严格贯彻落实党的十九大精神", True),
+        (2022, "严格贯彻落实党的十九大精神", False),
+        (2023, "党的十九大以来", False),
+        (2023, "深入贯彻党的二十大精神", False),
+        (2022, "打赢脱贫攻坚战", True),
+        (2023, "巩固拓展脱贫攻坚成果", False),
+        (2026, "全面完成十四五规划目标", True),
+        (2020, "编制十四五规划", False),
+        (2024, "做好常态化疫情防控", True),
+    ],
+)
+def test_dated_wording(year, text, flagged):
+    case = {"submission": {"year": year, "part1": {"overall": [text]}, "tables": [{"project": "示例项目"}]}}
+    findings = run("YEAR_MISMATCH", submission_from_case(case))
+    assert bool(findings) is flagged, [f.message for f in findings]
 
 
 # ------------------------------------------------------------------------------ TEXT_REUSE
@@ -93,7 +122,15 @@ def test_the_private_segmenter_keeps_lexicon_terms_whole_and_leaves_global_jieba
 
 def test_text_reuse_on_the_seeds(seeds):
     found = {name: run("TEXT_REUSE", sub) for name, sub in seeds.items()}
-    assert where(found["001"]) == {(1, 4, "indicator"), (2, 4, "indicator"), (2, 6, "description"), (18, 5, "basis")}
+    assert where(found["001"]) == {(1, 4, "indicator"), (2, 4, "indicator"), (2, 6, "description"), (18, 5, "basis"),
+                                   (0, None, "narrative"),  # 现代地方财政: the finance bureau's mission
+                                   (11, 4, "indicator"),  # 补偿金额 in a 人大代表联络站 table
+                                   (19, 2, "indicator"),  # 工资发放率 in a 交通补贴 table
+                                   (24, 4, "description")}  # 工程量 in a printing / office table
+    assert {(f.table, f.row): f for f in found["001"]}[(11, 4)].severity == "medium"
+    assert {(1, None, "goal"), (2, None, "goal")} <= where(found["002"])  # 自评结论; 基本报酬
+    assert (15, 5, "basis") in where(found["004"]) and "表17" in next(
+        f.message for f in found["004"] if (f.table, f.row) == (15, 5))  # 税收完成情况 (表17 征地: 增加税收)
     by_place = {(f.table, f.row): f for f in found["001"]}
     assert by_place[(2, 6)].severity == "high" and "表1" in by_place[(2, 6)].message
     assert "表7" in by_place[(1, 4)].message
@@ -135,12 +172,46 @@ def test_number_helpers():
 
 def test_contradiction_on_the_seeds(seeds):
     found = {name: run("CONTRADICTION", sub) for name, sub in seeds.items()}
-    assert where(found["000"]) == {(3, 10, "value")}  # 满意度达到90%以上 vs 100百分比
+    assert where(found["000"]) == {(3, 10, "value"),  # 满意度达到90%以上 vs 100百分比
+                                   (4, 1, "indicator"),  # 工程完工率 vs 3360平方米
+                                   (7, 7, "description")}  # 使用年限 / ≥15年 vs 描述“验收及时率”
     assert where(found["002"]) == {(1, None, "goal")}  # 满意率在99%以上 vs ≥90百分率
-    assert found["001"] == []  # 239.262亩 vs 239.26亩 is rounding
+    # 239.262亩 vs 239.26亩 is rounding; 及时发放率 / 完成率 with 12月底前, 支出完成时间 with ≥95%
+    assert where(found["001"]) == {(7, 3, "indicator"), (10, 2, "indicator"), (10, 3, "indicator"),
+                                   (19, 3, "indicator")}
+    assert {f.rule for f in found["001"]} == {"CONTRADICTION.name-vs-value"}
+    assert {f.severity for f in found["001"]} == {"medium"}
     part1 = [f for f in found["003"] if f.field == "narrative"]
     assert len(part1) == 9 and len({f.evidence for f in part1}) == 9  # never merged by the engine
-    assert where(found["004"]) == {(7, 3, "description")}  # 按季度 vs 3月底 100%
+    assert {f.rule for f in found["003"] if f.field != "narrative"} == set()
+    assert where(found["004"]) == {(7, 3, "description"),  # 按季度 vs 3月底 100%
+                                   (8, 4, "description"),  # 村年均标准 vs 245万元 = 预算数
+                                   (8, 5, "value"),  # 环境的改善 vs 解决200人就业
+                                   (14, 1, "value")}  # 办公人数140人 vs 表2 133人
+    # 人均6400元 = 预算数 is COST_MISMATCH.per-unit; 维持安监工作正常运转 is VALUE_VAGUE's
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "value", "level2", "flagged"),
+    [
+        ("及时发放率", "该笔资金发放完成的时间", "12月底前", "时效指标", True),
+        ("资金拨付及时率", "按期拨付金额÷应拨付金额×100%", "≥95%", "时效指标", False),
+        ("完成时间", "工程完工验收的时间", "≥95%", "时效指标", True),
+        ("完成时间", "工程完工验收的时间", "10月底前", "时效指标", False),
+        ("硬化面积", "验收合格硬化面积", "3360平方米", "数量指标", False),
+        ("发放人数", "应发放人数", "100%", "数量指标", False),  # VALUE_KIND's: percent as 数量
+        ("巡查频率", "每月巡查次数", "2次/月", "时效指标", False),
+        ("降低出行成本", "群众出行成本较上年降低的比例", "≥10%", "经济效益指标", False),
+        ("使用年限", "项目建成后正常使用的年限", "≥15年", "可持续影响指标", False),
+        ("使用年限", "项目验收及时率", "≥15年", "可持续影响指标", True),
+        ("群众满意度", "满意人数÷调查人数×100%", "≥90分", "服务对象满意度指标", False),
+    ],
+)
+def test_name_description_and_value_measure_the_same(name, description, value, level2, flagged):
+    level1 = "满意度指标" if "满意" in level2 else "效益指标" if "效益" in level2 or "可持续" in level2 else "产出指标"
+    case = {"table": {"project": "示例项目", "indicators": [[level1, level2, name, description, value, "计划标准"]]}}
+    findings = run("CONTRADICTION", submission_from_case(case))
+    assert bool(findings) is flagged, [f.message for f in findings]
 
 
 def test_project_code_year():

@@ -9,8 +9,8 @@ from auditor import values
 from auditor.cases import table_from_case
 from auditor.checks.cost_mismatch import project_months
 from auditor.checks.schedule_error import period_month
-from auditor.checks.value_direction import is_category_label, polarity
 from auditor.checks.value_vague import classify
+from auditor.domain import is_category_label, polarity, undefined_percent
 from auditor.config import Config
 from auditor.engine import Engine
 from auditor.schema import Indicator
@@ -111,7 +111,9 @@ def test_seed_directions(seeds):
     found = audit(seeds["002"], "VALUE_DIRECTION")
     assert {(f.table, f.row) for f in found} == {(1, 4), (2, 4), (3, 4), (6, 4), (7, 4), (9, 4)}
     assert all(f.rule == "VALUE_DIRECTION.negative-floored" for f in found)
-    for seed in ("000", "003", "004"):
+    # a cost "是否超标" asked to be ≥100 %
+    assert [(f.table, f.row) for f in audit(seeds["000"], "VALUE_DIRECTION")] == [(5, 5)]
+    for seed in ("003", "004"):
         assert audit(seeds[seed], "VALUE_DIRECTION") == []
 
 
@@ -122,8 +124,11 @@ def test_seed_money(seeds):
     assert [(f.table, f.row, f.rule) for f in found] == [(9, 4, "COST_MISMATCH.per-unit")]
     # 1.96万元×33村, 8000元×33, 4166元×12月, 3600元×39人, 3.24万元×33, 21.23万元×10个月: all add up
     assert audit(seeds["002"], "COST_MISMATCH") == []
-    # 50盏×1200元 + 3600㎡×178元 + 500米×600元 = 100.08万元 ≈ 100万元; 5元/份×4000 + 1元/张×30000 = 5万元
-    assert audit(seeds["001"], "COST_MISMATCH") == []
+    # 50盏×1200元 + 3600㎡×178元 + 500米×600元 = 100.08万元 > 100万元: 800元 over, reported at medium;
+    # 5元/份×4000 + 1元/张×30000 = 5万元 exactly
+    found = audit(seeds["001"], "COST_MISMATCH")
+    assert [(f.table, f.row, f.rule, f.severity) for f in found] == [(3, 2, "COST_MISMATCH.sum-over", "medium")]
+    assert "1000800元" in found[0].message and "多出800元" in found[0].message and found[0].confidence < 1
 
 
 def test_seed_schedules(seeds):
@@ -147,9 +152,20 @@ def test_seed_vague_and_implausible(seeds):
     assert not at(vague, 14, 1)  # "办公人数140人，行政村49个" is a count
     assert not at(vague, 8, 5)  # "解决全镇200个人口就业问题" has a number
     assert not at(vague, 9, 3)  # "按季度发放" is a period
-    assert audit(seeds["003"], "VALUE_VAGUE") == []  # the cut-off last row is not a blank value
+    # the cut-off last row is not a blank value; ">90%" of 社会稳定/质量/经济发展 defines no share
+    vague = audit(seeds["003"], "VALUE_VAGUE")
+    assert vague and all(f.rule == "VALUE_VAGUE.percent-undefined" and f.confidence < 1 for f in vague)
+    assert {(t, 6) for t in range(1, 6)} | {(t, 2) for t in range(1, 5)} <= {(f.table, f.row) for f in vague}
+    assert not at(vague, 5, 7)
     implausible = audit(seeds["001"], "VALUE_IMPLAUSIBLE")
-    assert len(implausible) == 12 and all(f.rule == "VALUE_IMPLAUSIBLE.effect-claim" for f in implausible)
+    rules = sorted((f.rule for f in implausible))
+    assert rules.count("VALUE_IMPLAUSIBLE.effect-claim") == 12  # 办公效率提高≥50% …
+    # one-off land compensation claimed as 增收 in the six 占地/土地补偿 tables
+    assert {(f.table, f.row) for f in implausible if f.rule.endswith("compensation-income")} == {
+        (8, 5), (12, 5), (15, 5), (16, 6), (20, 5), (23, 5)}
+    # Part 1 of 003: "资金支出进度…分别达到325%、50%、75%、100%"
+    [part1] = audit(seeds["003"], "VALUE_IMPLAUSIBLE")
+    assert (part1.table, part1.field, part1.severity) == (0, "narrative", "high") and "325%" in part1.evidence
     sat = audit(seeds["004"], "VALUE_IMPLAUSIBLE")
     assert {f.table for f in sat} == {1, 7, 8, 9, 11, 12} and all(f.severity == "medium" for f in sat)
 
@@ -206,3 +222,69 @@ def test_schedule_amounts_in_the_other_unit_are_read_as_such():
     ]}}
     found = audit(submission_from_case(case), "SCHEDULE_ERROR")
     assert [(f.table, f.rule) for f in found] == [(2, "SCHEDULE_ERROR.short")]
+
+
+@pytest.mark.parametrize(
+    ("level2", "level3", "description", "value", "state"),
+    [
+        ("社会效益指标", "保障社会稳定", "社会稳定发展，群众安居乐业", ">90%", "社会稳定"),
+        ("社会效益指标", "社会影响力", "工作得到广大受众的充分认可", "≥90百分率", "社会影响力"),
+        ("质量指标", "污水的水质提升效率", "全镇33个村污水的水质提升效率", "≥90%", "水质"),
+        ("可持续影响指标", "社会稳定水平", "社会稳定水平较去年同期提高的比率", "≥5%", "社会稳定"),
+        ("社会效益指标", "社会效益增加率", "社会效益增加率大于等于90%得10分", "≥90%", "社会效益"),
+        ("可持续影响指标", "镇容镇貌，方便居民", "力争让全镇村居民方便美化镇区", "100%", "镇容"),
+        # a share is named: defined
+        ("质量指标", "环境卫生达标率", "检查达标村数占全部村数的比例", "≥95%", None),
+        ("生态效益指标", "森林覆盖率", "森林面积占国土面积比例", "≥30%", None),
+        ("社会效益指标", "群众安全感", "感到安全的人数占受访人数的比例", "≥95%", None),
+        ("质量指标", "提高验收合格率", "验收合格工程占完工工程", "≥95%", None),
+        # a change of something measurable is VALUE_IMPLAUSIBLE's to size up, not undefined
+        ("社会效益指标", "办公效率提高比例", "经费支出后办公效率提高的比率", "≥50%", None),
+        # other categories, other kinds of value, a description that only repeats the name
+        ("数量指标", "社会稳定", "社会稳定", "100%", None),
+        ("服务对象满意度指标", "社会影响力", "群众评价", "≥90%", None),
+        ("社会效益指标", "保障社会稳定", "社会稳定", "社会稳定", None),
+        ("生态效益指标", "环境卫生水平", "环境卫生水平", "100%", None),
+    ],
+)
+def test_undefined_percent(level2, level3, description, value, state):
+    found = undefined_percent(row(level2, level3, value, description))
+    assert (found.state if found else None) == state
+
+
+def test_one_defect_one_category_for_an_undefined_percentage():
+    """"居住环境提高 | 环境提升 | 100%": VALUE_VAGUE's, not also VALUE_IMPLAUSIBLE's."""
+    from auditor.cases import submission_from_case
+
+    case = {"table": {"project": "人居环境整治", "budget": 875988, "indicators": [
+        ["效益指标", "社会效益指标", "居住环境提高", "环境提升", "100%", "计划"],
+        ["效益指标", "社会效益指标", "社会效益增加率", "社会效益增加率大于等于90%得10分", "≥90%", "方案"],
+        ["效益指标", "社会效益指标", "办公效率提高比例", "经费支出后办公效率提高的比率", "≥50%", "统计"]]}}
+    found = audit(submission_from_case(case), "VALUE_VAGUE", "VALUE_IMPLAUSIBLE")
+    assert sorted((f.row, f.rule) for f in found) == [
+        (1, "VALUE_VAGUE.percent-undefined"), (2, "VALUE_VAGUE.percent-undefined"),
+        (3, "VALUE_IMPLAUSIBLE.effect-claim")]
+
+
+def test_compensation_is_not_income_but_ecological_compensation_may_be():
+    from auditor.cases import submission_from_case
+
+    claim = ["效益指标", "社会效益指标", "补助人群生活改善情况", "补助资金发放后与发放前相比增收的比例", "≥10%", "协议"]
+    case = {"submission": {"tables": [
+        {"project": "乡卫生院土地补偿", "fund_use": "用于为失地村民发放土地补偿款", "indicators": [claim]},
+        {"project": "公益林生态补偿", "fund_use": "发放生态效益补偿资金", "indicators": [claim]},
+    ]}}
+    found = audit(submission_from_case(case), "VALUE_IMPLAUSIBLE")
+    assert [(f.table, f.rule, f.confidence) for f in found] == [(1, "VALUE_IMPLAUSIBLE.compensation-income", 0.7)]
+
+
+def test_cost_percentages_have_a_direction_only_when_they_name_an_overspend():
+    assert polarity(row("成本指标", "幼儿园支出是否超标", "≥100%")).sign == "-"
+    assert polarity(row("成本指标", "超支率", "≤5%")).sign == "-"
+    assert polarity(row("成本指标", "成本控制率", "≤100%")) is None
+
+
+def test_value_direction_keeps_its_old_names():
+    from auditor.checks import value_direction
+
+    assert value_direction.polarity is polarity and value_direction.is_category_label is is_category_label

@@ -104,3 +104,13 @@ def test_a_crashing_check_is_reported_and_the_run_goes_on(tmp_path):
         assert [f.rule for f in result.findings] == ["GOAL_PLACEHOLDER.template"]
     finally:
         del checks.REGISTRY["CRASHES"]
+
+
+def test_a_variant_defers_to_another_check_on_the_same_row():
+    case = {"table": {"project": "人大工作站", "indicators": [
+        ["效益指标", "社会效益指标", "保障社会稳定", "社会稳定发展，群众安居乐业", ">90%", "计划标准"],
+    ]}}
+    both = Engine(Config(select=["VALUE_VAGUE", "DESC_ECHO"])).audit(submission_from_case(case)).findings
+    alone = Engine(Config(select=["VALUE_VAGUE"])).audit(submission_from_case(case)).findings
+    assert [f.rule for f in alone] == ["VALUE_VAGUE.percent-undefined"]
+    assert [f.category for f in both] == ["DESC_ECHO"]

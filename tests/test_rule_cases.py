@@ -17,7 +17,7 @@ def document_text(submission) -> str:
     """Everything a case 'document' says, for the verbatim-evidence check."""
     parts = [*submission.part1.all_paragraphs]
     for table in submission.tables:
-        parts += [table.title, table.project, table.fund_use, table.goals_raw, *table.goals,
+        parts += [table.title, table.project, table.project_code or "", table.fund_use, table.goals_raw, *table.goals,
                   table.budget.raw_total, table.budget.raw_fiscal, table.budget.raw_other]
         parts += [f"{p.period}\t{p.raw}" for p in table.schedule]
         for indicator in table.indicators:

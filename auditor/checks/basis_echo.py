@@ -2,10 +2,13 @@
 source at all (RULEBOOK 14): 依据 = 描述 in every row ("社会稳定发展，群众安居乐业",
 "按规定时间完成指标"), "满意率/满意率", "群众满意", "保障资金使用质量", "相关文件或方案".
 
-A basis that names any source — a standard, a plan, a 文号 or titled document, a contract, a
-survey or statistic, history, an authority's decision — is accepted even when weak ("县政府批示",
-"请示", "走访", "往年经验", "实际工作需要"); whether it fits the indicator is another matter.
-Vocabulary: rules/lexicons/basis_sources.yaml.
+A basis that names any source — a standard, a plan or target, a 文号 or titled document, a
+contract, a survey or statistic, history, an authority's decision or arrangement — is accepted
+even when weak ("县政府批示", "请示", "走访", "往年经验" = 历史标准, "计划指标" = 计划标准,
+"县委、县政府工作安排"); whether it fits the indicator is another matter. A basis that names none
+of these is not a source, however official it sounds: "实际工作需要", "统一安排规定",
+"规定时间发放", "要求完成时间" (it restates the indicator), "领取奖励金人数" (a measure, not where
+its value comes from), "全镇49个村" (the value again). Vocabulary: rules/lexicons/basis_sources.yaml.
 """
 from __future__ import annotations
 
@@ -67,9 +70,15 @@ def judge(ind: Indicator, scope: str, options: dict) -> tuple[str, str] | None:
         return "generic", ""
     if _VALUE_ONLY.fullmatch(squashed):
         return "not-a-source", "value"
-    if not strong and not names_source(basis, "weak") and any(p.search(squashed) for p in _vocabulary()["aims"]):
+    if strong:
+        return None
+    if not names_source(basis, "weak") and any(p.search(squashed) for p in _vocabulary()["aims"]):
         return "not-a-source", "aim"
-    return None
+    numbers = re.findall(r"\d+(?:\.\d+)?", squashed)
+    if numbers and ind.parsed is not None and ind.parsed.number is not None and any(
+            float(n) == ind.parsed.number for n in numbers):
+        return "not-a-source", "value"
+    return "not-a-source", "none"
 
 
 def _source_for(ind: Indicator) -> str:
@@ -105,8 +114,12 @@ def basis_echo(submission: Submission, ctx: Context) -> Iterator[Finding]:
                 message = f"指标值确定依据“{quote}”是泛泛的套话，没有写明具体是哪份文件、标准或资料。"
                 confidence = float(ctx.option("generic_confidence"))
             elif what == "value":
-                message = f"指标值确定依据“{quote}”只是一个数值，没有说明这个值从何而来。"
+                message = f"指标值确定依据“{quote}”只是把指标值又写了一遍，没有说明这个值从何而来。"
                 confidence = float(ctx.option("not_source_confidence"))
+            elif what == "none":
+                message = (f"指标值确定依据“{quote}”没有指明任何来源：既不是计划标准、行业标准、历史标准或预算支出标准，"
+                           "也不是具体的文件文号、合同、调查或统计资料，无从复核指标值是否合理。")
+                confidence = float(ctx.option("no_source_confidence"))
             else:
                 message = f"指标值确定依据“{quote}”写的是目标或效果，不是确定指标值的依据（标准、文件、调查或统计资料）。"
                 confidence = float(ctx.option("not_source_confidence"))

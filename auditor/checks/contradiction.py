@@ -11,7 +11,14 @@
   数量 says 33个);
 * timing vs the 资金支出计划: "按季度发放" while the plan is 100% at 3月底; "6月底前支付完毕"
   while the plan is 50% at 6月底; a 10-month service period costed as 12 months;
-* the number of villages stated differently in different places (全镇33个行政村 / 34个村).
+* the number of villages stated differently in different places (全镇33个行政村 / 34个村), and the
+  unit's own headcount (办公人数133人 in one table, 140人 in another);
+* within one row, what the 三级 name or the description measures (a rate, a time, a service life,
+  a count, an amount — rules/lexicons/measures.yaml) against what the 指标值 is: "及时发放率" with
+  "12月底前", "工程完工率" with "3360平方米", a 使用年限 row described as "验收及时率"; a description
+  stating a per-unit standard ("村年均标准") whose value is the whole 预算数; a value that states an
+  effect in another field ("环境的改善与提升" with "解决全镇200个人口就业问题"). A value of the wrong
+  kind for its 二级 is VALUE_KIND's and is not reported again here.
 
 Not here: a comparator pointing the wrong way with the same number (VALUE_DIRECTION), money vs
 预算数 arithmetic in cost rows (COST_MISMATCH), a year (YEAR_MISMATCH), a percentage over 100
@@ -23,9 +30,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .. import evidence
+from .. import domain, evidence
 from ..domain import LEVEL2_NAMES, level2_key
+from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from ..values import find_money, normalize_text, parse_value, to_yuan
 from . import Context, check
@@ -237,11 +246,18 @@ def contradiction(submission: Submission, ctx: Context) -> Iterator[Finding]:
             yield finding
         yield from _fund_use_vs_budget(table, ctx)
         yield from _fund_use_vs_indicators(table, ctx)
-        yield from _description_vs_value(table, ctx)
+        done: set[int] = set()
+        for finding in _description_vs_value(table, ctx):
+            done.add(finding.row)
+            yield finding
+        yield from _standard_vs_total(table, ctx, done)
+        yield from _measure_vs_value(table, ctx, done)
+        yield from _value_off_subject(table, ctx, done)
         yield from _timing_vs_schedule(table, ctx)
         yield from _period_vs_monthly_cost(table, ctx)
     yield from _part1_vs_tables(submission, ctx, flagged_goal_texts)
     yield from _village_totals(submission, ctx)
+    yield from _unit_headcount(submission, ctx)
 
 
 # ---- goals vs indicators ------------------------------------------------------------------------
@@ -521,6 +537,305 @@ def _same_money(yuan: float, amount: float, value) -> bool:
     """128.6095万元 and 128.61万元 agree: compare in the value's unit at its precision."""
     factor = (value.yuan / value.number) if value.number else 1.0
     return _same(yuan / factor, value.number) if factor else False
+
+
+# ---- what the name, the description and the value measure ----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Measures:
+    heads: tuple[tuple[str, str], ...]  # (ending, measure), longest first
+    labels: dict[str, str]
+    values: dict[str, frozenset[str]]
+    not_heads: tuple[str, ...]
+    strip_tail: re.Pattern[str]
+    score_units: frozenset[str]
+    level2_values: dict[str, frozenset[str]]
+    per_unit: re.Pattern[str] | None
+    change_before: re.Pattern[str] | None
+    rate_pattern: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=1)
+def _measures() -> _Measures:
+    data = lexicon("measures")
+    heads, labels, values = [], {}, {}
+    for name, spec in (data.get("measures") or {}).items():
+        labels[name] = str(spec.get("label", name))
+        values[name] = frozenset(spec.get("values") or ())
+        heads += [(str(h), name) for h in spec.get("heads") or ()]
+    heads.sort(key=lambda h: -len(h[0]))
+    return _Measures(
+        heads=tuple(heads), labels=labels, values=values,
+        not_heads=tuple(str(h) for h in data.get("not_heads") or ()),
+        strip_tail=re.compile(str(data.get("strip_tail") or r"\s+$")),
+        score_units=frozenset(str(u) for u in data.get("score_units") or ()),
+        level2_values={k: frozenset(v or ()) for k, v in (data.get("level2_values") or {}).items()},
+        per_unit=re.compile(str(data["per_unit"])) if data.get("per_unit") else None,
+        rate_pattern=re.compile(str(data["rate_pattern"])) if data.get("rate_pattern") else None,
+        change_before=re.compile(f"(?:{data['change_before']})[\\u4e00-\\u9fff]{{0,8}}$") if data.get("change_before") else None,
+    )
+
+
+def measure_of(text: str) -> str | None:
+    """What a name or description measures, from the words it ends with: "及时发放率" -> rate,
+    "该笔资金发放完成的时间" -> time, "验收合格硬化面积" -> count; None when the ending says nothing
+    ("经费保障及时性", "资金是否全部用于道路硬化建设", "幸福指数")."""
+    m = _measures()
+    head = re.sub(r"\s+", "", normalize_text(text or "", fold=True))
+    previous = None
+    while head and head != previous:
+        previous = head
+        head = m.strip_tail.sub("", head)
+    if not head or re.search(r"\d\s*$", head):
+        return None  # the text states a number itself ("面积为5358.2平方米")
+    if any(head.endswith(n) for n in m.not_heads):
+        return None
+    if re.search(r"[×xX*＊÷/]|乘以|除以", head):
+        return "rate" if re.search(r"100\s*%|百分", head) else None
+    if m.rate_pattern and m.rate_pattern.search(head):
+        return "rate"  # "合格人数占总人数": a share, though it ends in 人数
+    for ending, name in m.heads:
+        if head.endswith(ending):
+            if name != "rate" and m.change_before and m.change_before.search(head[: len(head) - len(ending)]):
+                return None  # "降低运输和出行成本": a change, measured as a rate or an amount
+            return name
+    return None
+
+
+def value_measure(value) -> str | None:
+    """The kind of the 指标值 in the terms of measures.yaml: percent, date, duration,
+    duration_years, count, money; None for text, placeholders, scores and bare numbers."""
+    if value is None or value.placeholder:
+        return None
+    kind = value.kind
+    if kind == "duration":
+        return "duration_years" if value.unit == "年" else "duration"
+    if kind == "count":
+        unit = value.unit_raw or value.unit
+        if unit is None or unit in _measures().score_units or value.number is None:
+            return None
+        if value.per in ("日", "天", "周", "月", "季", "季度", "年") or getattr(value, "frequency", None):
+            return None  # "1次/月", "每季度1次": a frequency, both a count and a timing
+        return "count"
+    if kind == "date":
+        return "date" if (value.deadline or getattr(value, "frequency", None)) else None
+    if kind == "percent":
+        return "percent" if value.number is not None else None
+    if kind == "money":
+        return "money" if value.yuan is not None else None
+    return None
+
+
+_VALUE_LABELS = {"percent": "比率（%）", "date": "日期（时限）", "duration": "时长", "duration_years": "年限",
+                 "count": "数量", "money": "金额"}
+_EXAMPLES = {"rate": "“≥95%”（并写明分子、分母）", "time": "“12月底前”", "years": "“≥10年”",
+             "count": "具体数量（如“≥12次”“3360平方米”）", "money": "金额（如“≤预算数”）"}
+
+
+# a description is a sentence: "每月按合同支付保洁费用" ends in a money word that is the object of
+# an action, not what is measured. Only a rate, a time or a service life read from a description
+# is trusted to contradict the name and the value on its own.
+_STRONG_DESC = ("rate", "time", "years")
+
+
+def _compatible(measure: str, kind: str) -> bool:
+    return kind in _measures().values.get(measure, frozenset())
+
+
+def _measure_vs_value(table: ProjectTable, ctx: Context, done: set[int]) -> Iterator[Finding]:
+    """The 三级 name (or the description) measures one thing, the 指标值 another: "及时发放率" with
+    "12月底前", "完成率" whose description and value are a completion time, "工程完工率" with
+    "3360平方米", a 使用年限 row whose description is "验收及时率". A value of the wrong kind for its
+    二级 is VALUE_KIND's and is left alone here."""
+    m = _measures()
+    for indicator in table.indicators:
+        if indicator.row in done:
+            continue
+        kind = value_measure(indicator.parsed)
+        if kind is None:
+            continue
+        declared = level2_key(indicator.level2)
+        allowed = m.level2_values.get(declared or "")
+        if allowed is not None and kind not in allowed:
+            continue  # the value does not fit its 二级: VALUE_KIND reports it
+        name_text, desc_text = indicator.level3 or "", indicator.description or ""
+        name = measure_of(name_text)
+        same_text = _norm(name_text) == _norm(desc_text)
+        desc = None if same_text else measure_of(desc_text)
+        cell = evidence.cell(indicator, "value")
+        vlabel = _VALUE_LABELS[kind]
+        if name and not _compatible(name, kind):
+            name_cell = evidence.cell(indicator, "level3")
+            desc_cell = evidence.cell(indicator, "description")
+            if desc and desc == name:
+                # name and description agree; the value is of another kind
+                yield ctx.finding(
+                    table=table, row=indicator, field="value", variant="name-vs-value", evidence=cell,
+                    message=(f"第{indicator.row}行三级指标“{name_cell}”和描述“{desc_cell}”衡量的都是"
+                             f"{m.labels[name]}，指标值“{cell}”却是{vlabel}，名称与指标值不一致，年终无法按名称考核。"),
+                    suggestion=(f"按名称和描述把指标值改为{m.labels[name]}，如{_EXAMPLES[name]}；若要考核的确是"
+                                f"“{cell}”，则把三级指标和描述改为与之相符的{vlabel}类名称。"),
+                    severity="medium", confidence=ctx.option("measure_confidence"),
+                )
+                continue
+            agrees = bool(desc) and _compatible(desc, kind)
+            backing = f"，描述“{desc_cell}”说的也是{m.labels[desc]}" if agrees else ""
+            rename = (f"把三级指标改为与指标值一致的名称（如按描述改为“{desc_cell}”）" if agrees
+                      else f"把三级指标改为与指标值一致的{vlabel}类名称")
+            yield ctx.finding(
+                table=table, row=indicator, field="indicator", variant="name-vs-value", evidence=name_cell,
+                message=(f"第{indicator.row}行三级指标“{name_cell}”衡量的是{m.labels[name]}，而指标值“{cell}”是"
+                         f"{vlabel}{backing}：名称与指标值不一致，年终无法按名称考核。"),
+                suggestion=(f"{rename}；若要考核的确是{m.labels[name]}，则把指标值改为{_EXAMPLES[name]}，"
+                            "并在描述中写明计算方法。"),
+                severity="medium", confidence=ctx.option("measure_confidence"),
+            )
+            continue
+        if name and desc in _STRONG_DESC and desc != name and not _compatible(desc, kind):
+            # name and value agree; the description measures something else (pasted from another row)
+            name_cell = evidence.cell(indicator, "level3")
+            desc_cell = evidence.cell(indicator, "description")
+            yield ctx.finding(
+                table=table, row=indicator, field="description", variant="description-vs-name",
+                evidence=desc_cell,
+                message=(f"第{indicator.row}行三级指标“{name_cell}”和指标值“{cell}”衡量的是{m.labels[name]}，"
+                         f"描述“{desc_cell}”却是{m.labels[desc]}，疑为从其他行误粘贴，描述与指标不一致。"),
+                suggestion=(f"按“{name_cell}”重写描述，写明{m.labels[name]}的统计口径"
+                            + ("（如“项目建成后可正常使用的年限”）" if name == "years" else "")
+                            + "。"),
+                severity="medium", confidence=ctx.option("measure_confidence"),
+            )
+
+
+def _standard_vs_total(table: ProjectTable, ctx: Context, done: set[int]) -> Iterator[Finding]:
+    """The description states a standard per unit ("村年均标准", "每人补助标准") while the value is
+    the whole budget: 49 villages × the standard cannot be 245万元 = 预算数. A per-unit word in the
+    三级 name itself makes the value a standard: COST_MISMATCH multiplies it out (per-unit)."""
+    per_unit = _measures().per_unit
+    if per_unit is None or not table.budget.total or not table.money_unit:
+        return
+    budget = to_yuan(table.budget.total, table.money_unit)
+    for indicator in table.indicators:
+        value = indicator.parsed
+        if indicator.row in done or not value or value.kind != "money" or value.per or not value.yuan:
+            continue
+        if not _same(value.yuan, budget, rel=ctx.option("relative_tolerance")):
+            continue
+        if per_unit.search(_norm(indicator.level3)):
+            continue  # COST_MISMATCH.per-unit
+        for attr, label in (("description", "描述"),):
+            raw = evidence.cell(indicator, attr)
+            text = _norm(raw)
+            m = per_unit.search(text)
+            if not m or re.search(r"[×xX*＊]|乘以|总|合计|共计|全部|全年", text):
+                continue
+            cell = evidence.cell(indicator, "value")
+            yield ctx.finding(
+                table=table, row=indicator, field=attr,
+                variant="standard-vs-total", evidence=raw,
+                message=(f"第{indicator.row}行{label}“{raw}”说的是单位标准（“{m.group(0)}”），而指标值“{cell}”"
+                         f"等于整个项目的预算数{table.budget.raw_total or _fmt(table.budget.total)}{table.money_unit}，"
+                         "单位标准与总额混为一谈，两处不一致。"),
+                suggestion=(f"二选一并统一：考核单位标准的，指标值写标准本身（预算数÷受益村数/人数，如“≤X万元/村”）；"
+                            f"考核总成本的，把{label}改为“项目总成本”并写明构成。"),
+                severity="medium", confidence=ctx.option("standard_confidence"),
+            )
+            done.add(indicator.row)
+            break
+
+
+def _value_off_subject(table: ProjectTable, ctx: Context, done: set[int]) -> Iterator[Finding]:
+    """The value states an effect in another field than the indicator: 三级 "环境的改善与提升",
+    描述 "居民居住环境明显改善", 指标值 "解决全镇200个人口就业问题"."""
+    for indicator in table.indicators:
+        value = indicator.parsed
+        if indicator.row in done or not value or value.kind not in ("text", "count"):
+            continue
+        raw_value = _norm(indicator.value)
+        if len(re.sub(r"[^\u4e00-\u9fff]", "", raw_value)) < ctx.option("off_subject_min_chars"):
+            continue
+        if not re.search(r"\d", raw_value):
+            continue  # "维持安监工作正常运转": vague words, VALUE_VAGUE's; only a concrete claim counts
+        value_ev = _domain_scores(re.sub(ctx.option("off_subject_generic"), "、", raw_value))
+        subject_ev = _domain_scores(f"{indicator.level3}，{indicator.description}")
+        if not value_ev or not subject_ev:
+            continue
+        top_value = max(value_ev, key=value_ev.get)
+        top_subject = max(subject_ev, key=subject_ev.get)
+        if value_ev[top_value] < 2 or subject_ev[top_subject] < 1.5 or set(value_ev) & set(subject_ev):
+            continue
+        topics = domain.topics()
+        cell = evidence.cell(indicator, "value")
+        name_cell = evidence.cell(indicator, "level3")
+        yield ctx.finding(
+            table=table, row=indicator, field="value", variant="value-off-subject", evidence=cell,
+            message=(f"第{indicator.row}行三级指标“{name_cell}”说的是{topics[top_subject].label}，指标值“{cell}”"
+                     f"却是{topics[top_value].label}方面的内容，指标值与指标说的不是同一件事。"),
+            suggestion=(f"按“{name_cell}”写出可考核的指标值（{topics[top_subject].label}方面的比率、数量或分级标准）；"
+                        f"若要考核的是“{cell}”，则另设相应的三级指标。"),
+            confidence=ctx.option("off_subject_confidence"),
+        )
+
+
+def _domain_scores(text: str) -> dict[str, float]:
+    evidence_ = domain.topic_evidence(text)
+    topics = domain.topics()
+    return {name: score for name, score in evidence_.scores.items()
+            if name in topics and topics[name].kind == "domain" and score > 0}
+
+
+# ---- the unit's headcount ---------------------------------------------------------------------------
+
+_HEADCOUNT_GENERIC = re.compile(r"^(?:保障|我单位|本单位|全镇|全乡|我镇|我乡|本镇|本乡|单位|镇|乡|的|共|计)+")
+
+
+def _unit_headcount(submission: Submission, ctx: Context) -> Iterator[Finding]:
+    """The unit's own headcount ("办公人数") stated differently in two tables: 133人 in 表2,
+    "办公人数140人" in 表14."""
+    term = re.compile(f"(?P<q>[\\u4e00-\\u9fff]{{0,4}}?)(?P<t>{ctx.option('headcount_terms')})")
+    claims: list[tuple[str, int, ProjectTable, Indicator, str]] = []
+    for table in submission.tables:
+        for indicator in table.indicators:
+            value_text = _norm(indicator.value)
+            found = None
+            for m in term.finditer(value_text):
+                n = re.match(r"\s*(?:为|是|共|：|:)?\s*(\d{1,5})\s*(?:人|名)", value_text[m.end():])
+                if n:
+                    found = (m, int(n.group(1)))
+                    break
+            if found is None:
+                value = indicator.parsed
+                about = _norm(f"{indicator.level3}，{indicator.description}")
+                m = term.search(about)
+                if not m or not value or value.kind != "count" or value.number is None \
+                        or _value_unit(value) != "人" or value.number != int(value.number):
+                    continue
+                found = (m, int(value.number))
+            m, number = found
+            key = _HEADCOUNT_GENERIC.sub("", m.group("q")) + m.group("t")
+            claims.append((key, number, table, indicator, evidence.cell(indicator, "value")))
+    by_key: dict[str, list] = {}
+    for claim in claims:
+        by_key.setdefault(claim[0], []).append(claim)
+    for key, group in by_key.items():
+        counts = Counter(c[1] for c in group)
+        if len(counts) < 2:
+            continue
+        (top, top_n), (_, second_n) = counts.most_common(2)
+        reference = next(c for c in group if c[1] == top) if top_n > second_n else group[0]
+        for claim in group:
+            if claim[1] == reference[1]:
+                continue
+            _key, number, table, indicator, cell = claim
+            ref_table, ref_row, ref_cell = reference[2], reference[3], reference[4]
+            yield ctx.finding(
+                table=table, row=indicator, field="value", variant="headcount", evidence=cell,
+                message=(f"表{table.number}第{indicator.row}行写{key}{number}人（“{cell}”），而表{ref_table.number}"
+                         f"《{ref_table.project}》第{ref_row.row}行同一口径写的是“{ref_cell}”，同一单位的人数前后不一致。"),
+                suggestion=f"核实本单位{key}（以人员编制和花名册为准），各表统一为同一数值。",
+                severity="medium", confidence=ctx.option("headcount_confidence"),
+            )
 
 
 # ---- timing vs the schedule -----------------------------------------------------------------------

@@ -10,7 +10,8 @@ Variants:
 * ``per-unit``: a per-unit amount × its count disagrees with the 预算数 — standard × beneficiaries
   ("人均6400元" × 3人 vs 0.64万元), unit price × quantity over the budget.
 * ``sum-over``: the table's priced items (unit price × quantity, or several partial costs) add up
-  to more than the 预算数.
+  to more than the 预算数 — beyond the rounding of the written amounts, however small the excess
+  (a small one at medium severity); reported at the first priced row.
 * ``budget-lines``: 财政资金 + 其他资金 ≠ 预算数.
 
 Not here: 资金用途, goals or Part 1 stating another 预算数, and a 10-month service costed as 12
@@ -30,11 +31,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import evidence, values
-from ..domain import level1_key, level2_key
+from ..domain import display_name, level1_key, level2_key
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from . import Context, check
-from .value_direction import display_name
 
 _GENERIC = re.compile(
     r"的|数量|单价|单位成本|每|平均|标准|资金|金额|成本|费用|经费|支出|投入|指标|面积|长度|个数|人数|总数|情况|[（()）]"
@@ -285,9 +285,10 @@ def cost_mismatch(submission: Submission, ctx: Context) -> Iterator[Finding]:
         for row in per_rows:
             if row.product is None or row.indicator.row in flagged:
                 continue
-            if row.product > budget * (1 + tolerance) + row.slack:
+            if _exceeds(row.product, budget, row.slack):
                 flagged.add(row.indicator.row)
-                yield _per_unit_finding(ctx, table, row, budget, shown_budget, over=True)
+                yield _per_unit_finding(ctx, table, row, budget, shown_budget, over=True,
+                                        small=row.product <= budget * (1 + tolerance) + row.slack)
         totals = [r for r in rows if r.per is None]
         resolved = [r for r in per_rows if r.product is not None]
         if flagged or totals and any(r.total_claim for r in totals):
@@ -308,17 +309,23 @@ def cost_mismatch(submission: Submission, ctx: Context) -> Iterator[Finding]:
         if len(parts) >= 2 and not unpriced:
             total = sum(parts)
             slack = sum(r.slack for r in resolved)
-            if total > budget * (1 + tolerance) + slack:
+            if _exceeds(total, budget, slack):
+                small = total <= budget * (1 + tolerance) + slack
                 pieces = "＋".join([_formula(r) for r in resolved]
                                   + [f"“{evidence.cell(r.indicator, 'value')}”" for r in totals])
+                excess = f"，多出{_fmt(total - budget)}" if small else ""
+                # anchored at the first priced row of the sum (where the reviewer starts re-pricing)
+                first = min((r.indicator for r in [*resolved, *totals]), key=lambda i: i.row)
                 yield ctx.finding(
-                    table=table, field="budget", variant="sum-over",
-                    evidence=table.budget.raw_total.strip() or evidence.cell(rows[0].indicator, "value"),
+                    table=table, row=first, field="value", variant="sum-over",
+                    evidence=evidence.cell(first, "value"),
                     message=(
-                        f"成本指标合计 {pieces} ＝{_fmt(total)}，超过{shown_budget}，"
+                        f"成本指标合计 {pieces} ＝{_fmt(total)}，超过{shown_budget}{excess}，"
                         "各项成本加起来比预算还多。"
                     ),
                     suggestion="核对单价、数量和预算数：要么按预算压减数量或单价，要么如实调整预算数，使各项成本之和不超过预算。",
+                    severity=ctx.option("small_excess_severity") if small else None,
+                    confidence=float(ctx.option("small_excess_confidence")) if small else 1.0,
                 )
 
 
@@ -377,7 +384,14 @@ def _judge_total(ctx, table, row: CostRow, budget: float, shown_budget: str, tol
     return None
 
 
-def _per_unit_finding(ctx, table, row: CostRow, budget: float, shown_budget: str, over: bool):
+def _exceeds(amount: float, budget: float, slack: float) -> bool:
+    """Priced items (unit price × quantity) over the 预算数 by more than the rounding of the
+    written amounts can explain: a ceiling the budget cannot meet, however small the excess."""
+    return amount > budget + slack + 0.5
+
+
+def _per_unit_finding(ctx, table, row: CostRow, budget: float, shown_budget: str, over: bool,
+                      small: bool = False):
     quoted = evidence.cell(row.indicator, "value")
     name = display_name(row.indicator)
     product = row.product or 0.0
@@ -398,9 +412,13 @@ def _per_unit_finding(ctx, table, row: CostRow, budget: float, shown_budget: str
     confidence = 1.0 if row.per_from in ("value", "name") and over else 0.8
     if row.count_row is not None and row.per == "":
         confidence = min(confidence, 0.9)
+    severity = None
+    if small:
+        confidence = min(confidence, float(ctx.option("small_excess_confidence")))
+        severity = ctx.option("small_excess_severity")
     return ctx.finding(
         table=table, row=row.indicator, field="value", variant="per-unit",
-        evidence=quoted, message=message, suggestion=suggestion, confidence=confidence,
+        evidence=quoted, message=message, suggestion=suggestion, confidence=confidence, severity=severity,
     )
 
 

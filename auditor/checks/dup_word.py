@@ -1,6 +1,7 @@
 """DUP_WORD: a word or phrase typed twice, or a copy-paste leftover, anywhere in the submission
 ("高科技高科技", "保障办公人数数", "经费保障及及时性", "产量和产量", "村；村务公开率", "100%。。",
-two adjacent Part-1 headings with the same title).
+two adjacent Part-1 headings with the same title), and the same 三级指标 name on two rows of one
+table (variant dup-name, medium: the national budget system refuses it on save, RULEBOOK 2).
 
 Chinese repeats on purpose (层层抓, 人人学, 家家户户, 一个个, 研究研究, 雪白雪白), so a doubled
 character is reported only when it is not a reduplicating character and one copy belongs to a
@@ -216,6 +217,30 @@ def _headings(paragraphs: list[str]) -> Iterator[tuple[int, str]]:
                 yield index, title
 
 
+def _duplicate_names(table: ProjectTable, ctx: Context) -> Iterator[Finding]:
+    """The same 三级指标 name on two rows of one table: the national budget system refuses to
+    save it (RULEBOOK 2), and it is usually a row copied without renaming."""
+    first: dict[str, object] = {}
+    for ind in table.indicators:
+        key = textsim.comparable(ind.level3 or "")
+        if not key:
+            continue
+        if key not in first:
+            first[key] = ind
+            continue
+        earlier = first[key]
+        name = evidence.cell(ind, "level3")
+        descs = "”“".join(d for d in (evidence.cell(earlier, "description"), evidence.cell(ind, "description")) if d)
+        hint = f"（参照两行的描述“{descs}”）" if descs else ""
+        yield ctx.finding(
+            table=table, row=ind, field="indicator", variant="dup-name", evidence=name,
+            severity=ctx.option("dup_name_severity"),
+            message=(f"第{ind.row}行三级指标“{name}”与第{earlier.row}行同名：同一张表的三级指标名称不能重复，"
+                     "预算管理一体化系统保存时不予通过，也说明这一行可能是复制后没有改名。"),
+            suggestion=f"按两行各自衡量的内容分别命名{hint}；若两行衡量的是同一件事，删去重复的一行。",
+        )
+
+
 @check("DUP_WORD")
 def dup_word(submission: Submission, ctx: Context) -> Iterator[Finding]:
     part1 = submission.part1
@@ -236,6 +261,7 @@ def dup_word(submission: Submission, ctx: Context) -> Iterator[Finding]:
                         confidence=ctx.option("fragment_confidence"),
                     )
     for table in submission.tables:
+        yield from _duplicate_names(table, ctx)
         if table.fund_use:
             for rep in find_repeats(table.fund_use):
                 yield _finding(ctx, table, "budget", "资金用途", table.fund_use, table.fund_use, rep)

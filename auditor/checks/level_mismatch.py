@@ -2,8 +2,11 @@
 the one it is filed under — a cost-control item under 时效, timing under 成本, a payout rate
 as a benefit, satisfaction as 经济效益, employment as an environment benefit.
 
-The decision is the topic model of `auditor.domain.assess_fit` (lexicon
-rules/lexicons/topics.yaml + what the parsed 指标值 says); this module only words the finding."""
+The decision is the topic model of `auditor.domain.assess_fit` (lexicon and thresholds in
+rules/lexicons/topics.yaml + what the parsed 指标值 says); this module only words the finding.
+
+Not here: money as a 数量 (VALUE_KIND's, `domain.value_kind_owns`), and a benefit whose name and
+text value are about different fields while the value fits the declared category (CONTRADICTION's)."""
 from __future__ import annotations
 
 import re
@@ -101,7 +104,13 @@ def _message(table: ProjectTable, ind: Indicator, verdict: domain.FitVerdict) ->
             f"三级指标名称改为与描述、指标值一致的{declared}内容；{_topic_label(verdict)}另设于“{home}”。",
         )
     output_as_benefit = verdict.declared in domain.BENEFIT_KEYS and verdict.home in domain.OUTPUT_KEYS
-    why = "是产出，不是效益，" if output_as_benefit else ""
+    topic = domain.topics().get(verdict.topic)
+    if topic is not None and topic.note and verdict.declared in domain.BENEFIT_KEYS:
+        why = f"{topic.note}，"
+    elif output_as_benefit:
+        why = "是产出，不是效益，"
+    else:
+        why = ""
     return (
         quoted,
         f"{what}讲的是{_topic_label(verdict)}（{_terms(verdict)}），{why}属于“{home}”，不是“{declared}”。",
@@ -109,16 +118,24 @@ def _message(table: ProjectTable, ind: Indicator, verdict: domain.FitVerdict) ->
     )
 
 
+def _severity(verdict: domain.FitVerdict, ctx: Context) -> str | None:
+    if verdict.variant == "description":
+        return ctx.option("cell_severity")
+    topic = domain.topics().get(verdict.topic)
+    return topic.severity if topic is not None and topic.severity else None
+
+
 @check("LEVEL_MISMATCH")
 def level_mismatch(submission: Submission, ctx: Context) -> Iterator[Finding]:
-    params = ctx.option("model")
     flag_satisfaction = ctx.option("satisfaction_in_benefit")
     skip = [re.compile(p) for p in ctx.option("description_skip")]
     for table in submission.tables:
         for ind in table.indicators:
-            verdict = domain.assess_fit(ind, params)
+            verdict = domain.assess_fit(ind)
             if verdict is None:
                 continue
+            if verdict.variant not in ("level1", "label") and domain.value_kind_owns(ind):
+                continue  # money as a 数量: VALUE_KIND reports the row
             if verdict.topic == "satisfaction" and verdict.declared in domain.BENEFIT_KEYS and not flag_satisfaction:
                 continue
             if verdict.field == "description" and any(p.search(ind.description or "") for p in skip):
@@ -134,6 +151,6 @@ def level_mismatch(submission: Submission, ctx: Context) -> Iterator[Finding]:
                 evidence=quoted,
                 message=message,
                 suggestion=suggestion,
-                severity=ctx.option("cell_severity") if verdict.variant == "description" else None,
+                severity=_severity(verdict, ctx),
                 confidence=verdict.confidence,
             )

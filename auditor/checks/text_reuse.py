@@ -9,7 +9,12 @@ Three shapes:
   table, "接受基本公共卫生服务的重点人群对基层医疗卫生机构…满意程度" in a 环境卫生保洁 table,
   "灭火效率" in an 环保所 table;
 * a 区/街道 (or provincial) template in a township: "上报区民政局", "街道环保工作",
-  "…县（市、区）数量占我省县（市、区）总数比例".
+  "…县（市、区）数量占我省县（市、区）总数比例"; a city's or the finance department's own mission
+  ("全力构建…现代地方财政", "加快建设经济强市") in a township's Part 1;
+* another domain's vocabulary: "补偿金额" (land compensation) in a 人大代表联络站 table, "工资发放率"
+  in a 交通补贴 table, "工程量" in a printing budget, "税收完成情况" as the basis of an environment
+  row;
+* a goal copied from last year's self-evaluation ("…较上年实现了增长，完成了党委政府的目标任务").
 
 Matching runs on a spaCy pipeline (`spacy.blank("zh")` with the jieba segmenter, built once per
 process) with PhraseMatchers over the lexicons (rules/lexicons/beneficiaries.yaml,
@@ -54,6 +59,10 @@ class Domain:
     kind: str  # agency | activity
     terms: tuple[str, ...]
     triggers: tuple[str, ...]
+    excludes: tuple[str, ...] = ()  # phrases of the table's own text that are not a trigger ("交通补贴")
+    goals_own: bool = True  # the table's goals may make the domain its own
+    in_basis: bool = False  # also a foreign statistic when named as the 指标值确定依据
+    allowed_level2: tuple[str, ...] = ()  # 二级 under which any project may speak of it
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,9 @@ class Lexicons:
     district_scope: tuple[re.Pattern[str], ...]
     provincial_scope: tuple[re.Pattern[str], ...]
     bureau_scope: tuple[re.Pattern[str], ...]
+    city_finance: tuple[re.Pattern[str], ...]
+    city_scope: tuple[re.Pattern[str], ...]
+    self_evaluation: tuple[re.Pattern[str], ...]
     other_unit: re.Pattern[str] | None
     not_unit_names: frozenset[str]
     unit_lead_chars: str
@@ -85,7 +97,11 @@ def lexicons() -> Lexicons:
     }
     domains = {
         key: Domain(key, spec["label"], spec.get("kind", "activity"), tuple(str(t) for t in spec["terms"]),
-                    tuple(str(t) for t in spec.get("triggers") or ()))
+                    tuple(str(t) for t in spec.get("triggers") or ()),
+                    excludes=tuple(str(t) for t in spec.get("excludes") or ()),
+                    goals_own=bool(spec.get("goals_own", True)),
+                    in_basis=bool(spec.get("in_basis", False)),
+                    allowed_level2=tuple(str(t) for t in spec.get("allowed_level2") or ()))
         for key, spec in (duties.get("domains") or {}).items()
     }
     district = duties.get("district_templates") or {}
@@ -103,6 +119,9 @@ def lexicons() -> Lexicons:
         district_scope=tuple(re.compile(p) for p in district.get("scope") or ()),
         provincial_scope=tuple(re.compile(p) for p in provincial.get("scope") or ()),
         bureau_scope=tuple(re.compile(p) for p in (duties.get("bureau_templates") or {}).get("scope") or ()),
+        city_finance=tuple(re.compile(p) for p in (duties.get("city_templates") or {}).get("finance") or ()),
+        city_scope=tuple(re.compile(p) for p in (duties.get("city_templates") or {}).get("scope") or ()),
+        self_evaluation=tuple(re.compile(p) for p in duties.get("self_evaluation") or ()),
         other_unit=re.compile(other["pattern"]) if other.get("pattern") else None,
         not_unit_names=frozenset(other.get("not_names") or ()),
         unit_lead_chars=str(other.get("lead_chars") or ""),
@@ -213,8 +232,11 @@ def _owners(submission: Submission, lex: Lexicons) -> dict[int, Owner]:
                 owner.own_terms.extend(hits)
         # a domain is the table's own when its name, fund use or goals speak of it (the goals too:
         # a 护林员 fund whose goal is "森林火灾发生率为0" may measure 灭火)
-        scope = own + "\n" + _norm("\n".join(table.goals))
+        with_goals = own + "\n" + _norm("\n".join(table.goals))
         for domain in lex.domains.values():
+            scope = with_goals if domain.goals_own else own
+            for phrase in domain.excludes:
+                scope = scope.replace(phrase, "、")
             if any(t in scope for t in domain.triggers) or any(t in scope for t in domain.terms):
                 owner.domains.add(domain.key)
         owner.general = any(w in name for w in lex.general_purpose)
@@ -341,9 +363,13 @@ def _emit(ctx: Context, table: ProjectTable, indicator: Indicator | None, fld: s
           raw: str, hit: Hit) -> Finding:
     text = _norm(raw)
     quoted = raw.strip() if len(text) <= ctx.option("quote_whole_cell_up_to") else evidence.fragment(raw, _clause(text, hit.term))
+    message = hit.message
+    repeated = f"中的“{hit.term}”"
+    if message.startswith(repeated) and re.sub(r"\s+", "", quoted) == re.sub(r"\s+", "", hit.term):
+        message = message[len(repeated):]
     return ctx.finding(
         table=table, row=indicator, field=fld, variant=hit.variant, evidence=quoted,
-        message=f"{_label(table)}的{label}“{quoted}”{hit.message}",
+        message=f"{_label(table)}的{label}“{quoted}”{message}",
         suggestion=hit.suggestion, severity=hit.severity, confidence=hit.confidence,
     )
 
@@ -403,6 +429,10 @@ def _best(raw: str, attr: str, table: ProjectTable, owner: Owner, owners: dict[i
             hits.append(hit)
     if attr == "description" and indicator is not None:
         hit = _rubric_hit(text, indicator, ctx)
+        if hit:
+            hits.append(hit)
+    if attr == "goal":
+        hit = _self_evaluation_hit(text, lex, ctx)
         if hit:
             hits.append(hit)
     if templates and not basis:
@@ -472,10 +502,12 @@ def _name_hit(term: str, kind: str, sources_of: list[ProjectTable], table: Proje
 def _domain_hit(key: str, term: str, table: ProjectTable, owner: Owner, owners: dict[int, Owner],
                 lex: Lexicons, ctx: Context, basis: bool, indicator: Indicator | None) -> Hit | None:
     domain = lex.domains[key]
-    if basis or owner.general or key in owner.domains:
+    if (basis and not domain.in_basis) or owner.general or key in owner.domains:
         return None
+    if indicator is not None and level2_key(indicator.level2) in domain.allowed_level2:
+        return None  # "增加税收" as an 经济效益 of any project
     fund = _short_fund_use(owner.table.fund_use)
-    others = [o.table for o in owners.values() if o.table is not table and key in o.domains and not o.general]
+    others = _domain_sources(term, key, domain, table, owners)
     also = f"（本文本中属于{_label(others[0])}）" if others else ""
     severity = "high" if domain.kind == "agency" else "medium"
     satisfaction = indicator is not None and level2_key(indicator.level2) == "satisfaction"
@@ -497,6 +529,30 @@ def _domain_hit(key: str, term: str, table: ProjectTable, owner: Owner, owners: 
                  + "无关，疑为套用其他部门或其他项目的模板。"),
         suggestion=fix,
     )
+
+
+def _table_text(table: ProjectTable) -> str:
+    parts = [table.project, table.fund_use, *table.goals]
+    for indicator in table.indicators:
+        parts += [indicator.level3, indicator.description, indicator.value, indicator.basis]
+    return _norm("\n".join(p for p in parts if p))
+
+
+def _domain_sources(term: str, key: str, domain: Domain, table: ProjectTable,
+                    owners: dict[int, Owner]) -> list[ProjectTable]:
+    """Other tables the wording may come from: those that own the domain and use the same term
+    anywhere, else another of the domain's terms (表17 征地 "增加税收" for a "税收完成情况" basis).
+    Else a table owning the domain by a trigger word — except for the domains with loose triggers
+    (goals_own: false): "补助" does not make a table the home of "基本报酬"."""
+    others = [o for o in owners.values() if o.table is not table and key in o.domains and not o.general]
+    texts = {id(o): _table_text(o.table) for o in others}
+    same_term = [o.table for o in others if term in texts[id(o)]]
+    if same_term:
+        return same_term
+    related = [o.table for o in others if any(t in texts[id(o)] for t in domain.terms)]
+    if related:
+        return related
+    return [o.table for o in others if any(t in o.own_text for t in domain.triggers) and domain.goals_own]
 
 
 _RUBRIC = re.compile(r"得\s*\d+(?:\.\d+)?\s*分")
@@ -528,6 +584,22 @@ def _rubric_hit(text: str, indicator: Indicator, ctx: Context) -> Hit | None:
     )
 
 
+def _self_evaluation_hit(text: str, lex: Lexicons, ctx: Context) -> Hit | None:
+    """A goal written as a result already achieved ("…较上年实现了增长，完成了党委政府的目标任务"):
+    copied from last year's 绩效自评报告, it sets no target for the budget year."""
+    for pattern in lex.self_evaluation:
+        m = pattern.search(text)
+        if m:
+            return Hit(
+                rank=5, severity="medium", confidence=ctx.option("self_evaluation_confidence"), term=m.group(0),
+                variant="self-evaluation",
+                message=(f"写的是已经取得的结果（“{m.group(0)}”），是上年度绩效自评的结论，不是本年度要达到的目标，"
+                         "疑为照抄自评报告。"),
+                suggestion="改写为本年度要达到的、可考核的目标（做什么、做多少、何时完成、达到什么效果），不写已完成的结果。",
+            )
+    return None
+
+
 def _applicable_templates(unit: str, lex: Lexicons) -> dict[str, tuple[re.Pattern[str], ...]]:
     """District/street templates apply to 乡镇 and 县 units, provincial ones too; a county
     bureau's wording ("我局") only to 乡镇 units."""
@@ -535,7 +607,10 @@ def _applicable_templates(unit: str, lex: Lexicons) -> dict[str, tuple[re.Patter
         return {}
     if not re.search(r"[镇乡县]", unit):
         return {}
-    templates = {"agency": lex.district_agency, "scope": lex.district_scope, "province": lex.provincial_scope}
+    templates = {"agency": lex.district_agency, "scope": lex.district_scope, "province": lex.provincial_scope,
+                 "city": lex.city_scope}
+    if "财政" not in unit:
+        templates["finance"] = lex.city_finance
     if _own_town(unit):
         templates["bureau"] = lex.bureau_scope
     else:  # a county unit: counties have 街道 too, only a 区's wording is foreign
@@ -595,7 +670,7 @@ def _outside_titles(text: str, match: re.Match[str]) -> bool:
 
 def _template_hit(text: str, templates: dict[str, tuple[re.Pattern[str], ...]], ctx: Context,
                   where: str) -> Hit | None:
-    for kind in ("agency", "scope", "province", "bureau"):
+    for kind in ("agency", "scope", "province", "bureau", "finance", "city"):
         for pattern in templates.get(kind, ()):
             for m in pattern.finditer(text):
                 if not _outside_titles(text, m):
@@ -607,6 +682,17 @@ def _template_hit(text: str, templates: dict[str, tuple[re.Pattern[str], ...]], 
                         variant="higher-level-template",
                         message=f"中的“{term}”是县级部门（局）的用语，本单位是乡镇，疑为照搬县直部门的文本。",
                         suggestion=f"把“{term}”改为本镇（乡）或具体承办机构的名称，并按乡镇的职责改写该处内容。",
+                    )
+                if kind in ("finance", "city"):
+                    finance = kind == "finance"
+                    return Hit(
+                        rank=4, severity="medium",
+                        confidence=ctx.option("finance_template_confidence" if finance else "city_template_confidence"),
+                        term=term, variant="higher-level-template",
+                        message=(f"中的“{term}”是{'财政部门' if finance else '设区市'}自身的工作目标用语，不是本单位（乡镇、县）"
+                                 "的绩效目标，疑为照搬上级或其他部门的文本。"),
+                        suggestion=("删去该句，按本单位的职责写出本年度要完成的主要任务和可考核的目标"
+                                    "（如各项重点工作的完成数量、时限和群众满意度）。"),
                     )
                 if kind == "province":
                     return Hit(

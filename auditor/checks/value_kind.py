@@ -4,7 +4,8 @@ for 满意度, a date as 成本 or as a benefit.
 
 Vague text values are VALUE_VAGUE's, placeholders ("≥**%") are not judged here, and when the
 subject of the row itself belongs to another category (LEVEL_MISMATCH, the root cause) this
-check stays silent."""
+check stays silent — except for money as a 数量 ("资金成本 | 10万元"), reported here whatever the
+subject says (RULEBOOK 3, `domain.value_kind_owns`)."""
 from __future__ import annotations
 
 import re
@@ -97,7 +98,6 @@ def _suggestion(declared: str, table: ProjectTable, ind: Indicator, value: Value
 
 @check("VALUE_KIND")
 def value_kind(submission: Submission, ctx: Context) -> Iterator[Finding]:
-    model = ctx.option("model")
     for table in submission.tables:
         for ind in table.indicators:
             declared = domain.level2_key(ind.level2)
@@ -106,8 +106,8 @@ def value_kind(submission: Submission, ctx: Context) -> Iterator[Finding]:
                 continue
             if value.kind == "text" or not _wrong(declared, value, ctx) or _exempt(declared, ind, value, ctx):
                 continue
-            verdict = domain.assess_fit(ind, model)
-            if verdict is not None and verdict.root:
+            verdict = domain.assess_fit(ind)
+            if verdict is not None and verdict.root and not domain.value_kind_owns(ind):
                 continue  # the subject itself is misfiled: LEVEL_MISMATCH reports the row
             raw = evidence.cell(ind, "value")
             name = evidence.cell(ind, "level3")

@@ -1,11 +1,15 @@
 """VALUE_VAGUE: a 指标值 that cannot be checked at year end (RULEBOOK 9, 12).
 
-Three variants, one finding per row:
+Four variants, one finding per row:
 * ``words``: the value is words only — no number, no date or period, no named standard and not a
   yes/no outcome a reviewer can verify ("有很大提高", "及时拨付", "社会稳定", "维持正常运转").
   What counts as checkable is data: rules/lexicons/vague.yaml.
 * ``placeholder``: a template leftover ("*", "≥**%", "XX", "/", "待定").
 * ``blank``: the 指标值 cell is empty (rows cut off by a truncated document are skipped).
+* ``percent-undefined``: a percentage attached to an abstract state, where neither the 三级 nor
+  the 描述 names a share to compute ("保障社会稳定 >90%", "社会影响力 ≥90%", "水质提升效率
+  ≥90%") — `auditor.domain.undefined_percent`, word lists `percent_undefined` in vague.yaml.
+  VALUE_IMPLAUSIBLE leaves these rows alone (one defect, one category).
 """
 from __future__ import annotations
 
@@ -14,11 +18,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from .. import evidence
-from ..domain import level2_key
+from ..domain import display_name, is_category_label, level2_key, undefined_percent
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from . import Context, check
-from .value_direction import display_name, is_category_label
 
 _TRAILING = "。.；;，,、 "
 
@@ -101,6 +104,26 @@ def value_vague(submission: Submission, ctx: Context) -> Iterator[Finding]:
                     evidence=raw,
                     message=f"“{name}”的指标值“{raw}”是模板占位符，没有填写实际目标值。",
                     suggestion=_suggestion(ctx, table, indicator),
+                )
+                continue
+            undefined = undefined_percent(indicator)
+            if undefined:
+                state = undefined.state
+                if undefined.change:
+                    why = (f"只说“{undefined.change}”，而“{state}”本身没有可计量的基数，"
+                           "提高或降低了多少无从计算")
+                else:
+                    why = f"三级指标和描述都没有说明是什么占什么的比例，“{state}”本身没有可计算的百分比"
+                yield ctx.finding(
+                    table=table, row=indicator, field="value", variant="percent-undefined",
+                    evidence=raw,
+                    message=f"“{name}”的指标值“{raw}”是百分比，但{why}，年终无法核对是否达到。",
+                    suggestion=(
+                        f"把“{state}”落到可统计的比率或数量上，并在描述中写明分子、分母和数据来源，"
+                        "如“矛盾纠纷化解率≥95%（化解件数/受理件数）”“环境卫生检查合格村数占比≥95%”"
+                        "“受益人口≥5100人”；确实只能定性的，采用分级分档并写明每档的评判标准。"
+                    ),
+                    confidence=float(ctx.option("percent_undefined_confidence")),
                 )
                 continue
             if value.kind != "text" or value.quantities or value.deadline or value.frequency:

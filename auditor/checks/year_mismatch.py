@@ -9,14 +9,21 @@ budget year ("（2021年1月-2021年10月）"), historical statements ("截止�
 "2022年度工程尾款"), the issue date of a basis document ("2018年1月16日印发"). Part 1 is prose
 about past and future alike, so there a year only counts when it is framed as the plan year
 ("2024年，我镇将…", "项目主要目标为2023年…", "确保完成2022年度各项目标任务").
+
+Dated wording (variant dated-wording, medium): political and planning wording tied to a period,
+written as a current aim outside it — "为全面建成小康社会" after 2021, "贯彻落实党的十九大精神" after
+2022, "完成十三五规划目标" after 2020 (rules/lexicons/dated_phrases.yaml, with the valid years and
+the current wording to suggest); history ("已全面建成小康社会", "十九大以来") is not flagged.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import evidence
+from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from ..values import normalize_text
 from . import Context, check
@@ -45,8 +52,43 @@ _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n]")
 # 2-digit year inside a budget-system project code: 6-digit region code + year + P…
 _CODE_RE = re.compile(r"^(?P<region>[1-6]\d{5})(?P<yy>\d{2})[0-9A-Z]")
 
-_PLAN_PERIODS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020),
-                 "十四五": (2021, 2025), "十五五": (2026, 2030)}
+
+
+@dataclass(frozen=True)
+class DatedPhrase:
+    label: str
+    pattern: re.Pattern[str]
+    low: int | None
+    high: int | None
+    unless: re.Pattern[str] | None
+    why: str
+    instead: str
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def dated_phrases() -> tuple[DatedPhrase, ...]:
+    """rules/lexicons/dated_phrases.yaml: wording tied to a period (a plan period, a congress,
+    a goal that has been reached)."""
+    found = []
+    for spec in lexicon("dated_phrases").get("phrases") or ():
+        found.append(DatedPhrase(
+            label=str(spec["label"]), pattern=re.compile(str(spec["pattern"])),
+            low=int(spec["from"]) if spec.get("from") is not None else None,
+            high=int(spec["until"]) if spec.get("until") is not None else None,
+            unless=re.compile(str(spec["unless"])) if spec.get("unless") else None,
+            why=str(spec.get("why", "")), instead=str(spec.get("instead", "")),
+            confidence=float(spec.get("confidence", 0.85)),
+        ))
+    return tuple(found)
+
+
+@dataclass
+class DatedHit:
+    phrase: DatedPhrase
+    start: int
+    end: int
+    text: str
 
 
 @dataclass
@@ -110,7 +152,6 @@ class _Rules:
         self.forward_before = re.compile(f"(?:{ctx.option('part1_forward_before')})\\s*$")
         self.forward_after = re.compile(f"^\\s*(?:{ctx.option('part1_forward_after')})")
         self.title_after = re.compile(f"^\\s*(?:{ctx.option('part1_title_after')})")
-        self.plan_period_use = re.compile(ctx.option("plan_period_pattern"))
 
     def legitimate(self, text: str, mention: Mention, budget_year: int, basis: bool) -> bool:
         """True when a year other than the budget year is used legitimately at this place."""
@@ -220,6 +261,9 @@ def _table_header(table: ProjectTable, submission: Submission, ctx: Context, rul
                 )
     if table.fund_use:
         text, bad = _bad_years(table.fund_use, rules, budget_year)
+        dated = [] if bad else dated_wording(text, budget_year)
+        if dated:
+            yield _dated_finding(ctx, table, None, "budget", "资金用途", table.fund_use, text, dated, budget_year)
         if bad:
             quoted = _quote(table.fund_use, text, bad[0])
             yield ctx.finding(
@@ -237,8 +281,10 @@ def _goals(table: ProjectTable, ctx: Context, rules: _Rules, budget_year: int) -
     for index, goal in enumerate(table.goals):
         raw = evidence.goal(table, index)
         text, bad = _bad_years(raw, rules, budget_year)
-        bad += _stale_plan_period(text, rules, budget_year)
         if not bad:
+            dated = dated_wording(text, budget_year)
+            if dated:
+                yield _dated_finding(ctx, table, None, "goal", f"绩效目标{index + 1}", raw, text, dated, budget_year)
             continue
         quoted = _quote(raw, text, bad[0], limit=80)
         yield ctx.finding(
@@ -249,17 +295,45 @@ def _goals(table: ProjectTable, ctx: Context, rules: _Rules, budget_year: int) -
         )
 
 
-def _stale_plan_period(text: str, rules: _Rules, budget_year: int) -> list[Mention]:
-    """"完成十三五规划目标" in a 2023 table: a plan period that is over (or not yet begun)."""
-    found = []
-    for name, (low, high) in _PLAN_PERIODS.items():
-        for m in re.finditer(name, text):
-            if low <= budget_year <= high:
+def dated_wording(text: str, budget_year: int) -> list[DatedHit]:
+    """Wording used as a current aim or task outside its period ("为全面建成小康社会" in a 2023
+    text, "完成十三五规划目标" in 2023); history ("已全面建成小康社会", "十九大以来") is not."""
+    found: list[DatedHit] = []
+    for phrase in dated_phrases():
+        if (phrase.low is None or phrase.low <= budget_year) and (phrase.high is None or budget_year <= phrase.high):
+            continue
+        for m in phrase.pattern.finditer(text):
+            if phrase.unless is not None and phrase.unless.search(_clause(text, m.start(), m.end())):
                 continue
-            window = text[max(0, m.start() - 6): m.end() + 8]
-            if rules.plan_period_use.search(window):
-                found.append(Mention(m.start(), m.end(), low, low, high, label=f"“{name}”（{low}—{high}年）"))
-    return found
+            if any(h.start < m.end() and m.start() < h.end for h in found):
+                continue
+            found.append(DatedHit(phrase, m.start(), m.end(), m.group(0)))
+            break
+    return sorted(found, key=lambda h: h.start)
+
+
+def _dated_message(hits: list[DatedHit], budget_year: int, quoted: str = "") -> tuple[str, str]:
+    """(what is outdated and why, what to write instead); the message follows the quote."""
+    first = hits[0].phrase
+    said = "、".join(dict.fromkeys(f"“{h.text}”" for h in hits if h.text != quoted.strip()))
+    why = "；".join(dict.fromkeys(h.phrase.why for h in hits if h.phrase.why))
+    message = (f"{'中的' + said if said else ''}是过时的提法：{why}，{budget_year}年度的文本仍把它写作当前的目标或任务，"
+               "疑为沿用往年文本。")
+    suggestion = (f"按{budget_year}年的部署改写，如改为“{first.instead}”，并核对同一处的目标、数字是否为本年度的安排。"
+                  if first.instead else f"按{budget_year}年的部署改写该处表述。")
+    return message, suggestion
+
+
+def _dated_finding(ctx: Context, table: ProjectTable | None, row: Indicator | None, field: str, label: str,
+                   raw: str, text: str, hits: list[DatedHit], budget_year: int) -> Finding:
+    quoted = raw.strip() if len(text) <= 40 else evidence.fragment(raw, _clause(text, hits[0].start, hits[0].end))
+    message, suggestion = _dated_message(hits, budget_year, quoted)
+    return ctx.finding(
+        table=table, row=row, field=field, variant="dated-wording", evidence=quoted,
+        message=f"{label}“{quoted}”{message}",
+        suggestion=suggestion, severity=ctx.option("dated_wording_severity"),
+        confidence=min(h.phrase.confidence for h in hits),
+    )
 
 
 def _schedule(table: ProjectTable, ctx: Context, budget_year: int) -> Iterator[Finding]:
@@ -285,9 +359,11 @@ def _row(table: ProjectTable, indicator: Indicator, ctx: Context, rules: _Rules,
         if not raw:
             continue
         text, bad = _bad_years(raw, rules, budget_year, basis=(attr == "basis"))
-        if attr != "basis":
-            bad += _stale_plan_period(text, rules, budget_year)
         if not bad:
+            dated = dated_wording(text, budget_year) if attr != "basis" else []
+            if dated:
+                yield _dated_finding(ctx, table, indicator, field, label, raw, text, dated, budget_year)
+                return  # one finding per row
             continue
         quoted = _quote(raw, text, bad[0])
         later = all(m.year > budget_year for m in bad)
@@ -328,4 +404,15 @@ def _part1(submission: Submission, ctx: Context, rules: _Rules, budget_year: int
                          "疑为沿用往年文本。"),
                 suggestion=f"改为“{_replace_years(quoted, {mention.year}, budget_year)}”，并核对该段其余内容是否为本年度的安排。",
                 confidence=ctx.option("part1_confidence"),
+            )
+        for hit in dated_wording(text, budget_year):
+            quoted = evidence.fragment(paragraph, _clause(text, hit.start, hit.end))
+            if quoted in seen:
+                continue
+            seen.add(quoted)
+            message, suggestion = _dated_message([hit], budget_year, quoted)
+            yield ctx.finding(
+                table=None, field="narrative", variant="dated-wording", evidence=quoted,
+                message=f"第一部分“{quoted}”{message}", suggestion=suggestion,
+                severity=ctx.option("dated_wording_severity"), confidence=hit.phrase.confidence,
             )
