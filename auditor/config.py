@@ -5,6 +5,7 @@
     ignore = ["DUP_WORD"]
     min_confidence = 0.6
     waivers = "waivers.yaml"
+    segmenter = "pkuseg"   # word segmentation for the echo checks; default jieba
     [tool.auditor.severity]
     UNIT_NONSTANDARD = "medium"
     [tool.auditor.options.GOAL_DUP]
@@ -35,6 +36,7 @@ class Config:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     min_confidence: float = 0.0
     waivers: Path | None = None
+    segmenter: str | None = None  # jieba (default) | pkuseg
     path: Path | None = None
 
     def enabled(self, rules: dict[str, RuleDoc]) -> list[str]:
@@ -62,6 +64,8 @@ class Config:
             unknown = set(values) - set(rules[code].options)
             if unknown:
                 raise ConfigError(f"{code} 没有选项 {', '.join(sorted(unknown))}{where}（可用：{', '.join(rules[code].options) or '无'}）")
+        if self.segmenter not in (None, "jieba", "pkuseg"):
+            raise ConfigError(f"segmenter 应为 jieba 或 pkuseg，而不是 {self.segmenter!r}{where}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(f"min_confidence 应在 0–1 之间{where}")
 
@@ -69,7 +73,7 @@ class Config:
         return {**rule.options, **self.options.get(rule.code, {})}
 
 
-KNOWN_KEYS = {"select", "ignore", "severity", "options", "min_confidence", "waivers"}
+KNOWN_KEYS = {"select", "ignore", "severity", "options", "min_confidence", "waivers", "segmenter"}
 
 
 def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
@@ -85,6 +89,7 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
         options={k: dict(v) for k, v in data.get("options", {}).items()},
         min_confidence=float(data.get("min_confidence", 0.0)),
         waivers=(base / waivers) if waivers else None,
+        segmenter=data.get("segmenter"),
         path=path,
     )
 

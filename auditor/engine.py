@@ -12,6 +12,7 @@ from .config import Config, ConfigError
 from .rules import RuleDoc, load_rules
 from .schema import Finding, Submission
 from .taxonomy import SEVERITIES
+from .textsim import set_segmenter
 from .waivers import Waiver, load_waivers
 
 
@@ -34,6 +35,8 @@ class Engine:
         self.enabled = [code for code in self.config.enabled(self.rules) if code in self.checks]
         self.waivers = load_waivers(self.config.waivers)
         self.corpus = corpus
+        if self.config.segmenter:
+            set_segmenter(self.config.segmenter)
 
     def audit(self, submission: Submission) -> AuditResult:
         result = AuditResult()

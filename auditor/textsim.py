@@ -56,17 +56,32 @@ def _pkuseg():
     return pkuseg.pkuseg()  # the bundled default model; domain models would download
 
 
+SEGMENTERS = ("jieba", "pkuseg")
+_chosen: list[str] = []  # set by the engine from the run's config ([tool.auditor] segmenter)
+
+
+def set_segmenter(name: str | None) -> None:
+    if name is not None and name not in SEGMENTERS:
+        raise ValueError(f"unknown segmenter {name!r}")
+    _chosen[:] = [name] if name else []
+
+
 def segmenter_name() -> str:
-    return os.environ.get("AUDITOR_SEGMENTER", "jieba")
+    """The run's choice, else AUDITOR_SEGMENTER, else jieba (fast; pkuseg takes ~3 s to load)."""
+    return _chosen[0] if _chosen else os.environ.get("AUDITOR_SEGMENTER", "jieba")
+
+
+def tokens(text: str, segmenter: str | None = None) -> tuple[str, ...]:
+    """Words of a cell (punctuation dropped)."""
+    return _tokens(text, segmenter or segmenter_name())
 
 
 @lru_cache(maxsize=65536)
-def tokens(text: str, segmenter: str | None = None) -> tuple[str, ...]:
-    """Words of a cell (punctuation dropped)."""
+def _tokens(text: str, segmenter: str) -> tuple[str, ...]:
     text = normalize_text(text or "")
     if not text:
         return ()
-    if (segmenter or segmenter_name()) == "pkuseg":
+    if segmenter == "pkuseg":
         words = _pkuseg().cut(text)
     else:
         words = _jieba().lcut(text)

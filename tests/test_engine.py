@@ -114,3 +114,20 @@ def test_a_variant_defers_to_another_check_on_the_same_row():
     alone = Engine(Config(select=["VALUE_VAGUE"])).audit(submission_from_case(case)).findings
     assert [f.rule for f in alone] == ["VALUE_VAGUE.percent-undefined"]
     assert [f.category for f in both] == ["DESC_ECHO"]
+
+
+def test_pkuseg_as_the_segmenter():
+    """pkuseg's bundled model works offline; it is loaded only when chosen (~3 s, ~0.8 GiB)."""
+    from auditor import textsim
+
+    Engine(Config(select=["GOAL_DUP"], segmenter="pkuseg"))
+    try:
+        assert textsim.segmenter_name() == "pkuseg"
+        words = textsim.tokens("我单位凤还巢大学生村干部工资发放率")
+        assert "村干部" in "".join(words) and len(words) >= 3
+        assert words == textsim.tokens("我单位凤还巢大学生村干部工资发放率", "pkuseg")
+    finally:
+        textsim.set_segmenter(None)
+    assert textsim.segmenter_name() == "jieba"
+    with pytest.raises(ConfigError):
+        Engine(Config(segmenter="thulac"))
