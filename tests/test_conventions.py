@@ -64,3 +64,10 @@ def test_rule_titles_and_texts_are_chinese():
             assert re.search(r"[\u4e00-\u9fff]", text), f"{rule.code}: texts for the auditor are in Chinese"
 
 
+
+
+def test_readme_lists_every_check_under_its_group():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        line = next((l for l in readme.splitlines() if l.startswith(f"| {rule.group} |")), "")
+        assert rule.code in line, f"README's check table: {rule.code} not under group {rule.group}"
