@@ -84,16 +84,120 @@ class AuditRun:
     findings: list[Finding] = field(default_factory=list)
     check_errors: list[str] = field(default_factory=list)
     waived: int = 0
+    corpus: Any = None  # the corpus index (auditor.corpus.CorpusIndex) TEXT_REUSE checked against
+    _boilerplate: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def boilerplate(self) -> dict[str, Any] | None:
+        """findings.json "boilerplate": the shared texts and copied-cell shares of the run's
+        submissions (None without a corpus index)."""
+        if self.corpus is None:
+            return None
+        if self._boilerplate is None:
+            from .corpus.stats import boilerplate
+
+            self._boilerplate = boilerplate(self.corpus, self.batch.submissions)
+        return self._boilerplate
 
 
-def audit_batch(batch: BatchResult, engine: Engine | None = None) -> AuditRun:
+def _default_workers(count: int) -> int:
+    return min(os.cpu_count() or 1, 4) if count >= 8 else 1
+
+
+# The engine of a pool worker: built (or, under fork, inherited) once per worker process by the
+# pool's initializer, never once per file.
+_worker_engine: Engine | None = None
+
+
+def _init_worker(engine: Engine | None) -> None:
+    global _worker_engine
+    _worker_engine = engine if engine is not None else Engine()
+    if _worker_engine.config.segmenter:  # module state a spawned (not forked) worker lacks
+        from .textsim import set_segmenter
+
+        set_segmenter(_worker_engine.config.segmenter)
+
+
+def _audit_one(submission: Submission) -> tuple[list[Finding], list[str], int]:
+    result = _worker_engine.audit(submission)
+    return result.findings, result.errors, len(result.waived)
+
+
+def _read_and_audit_one(path: str) -> tuple[ReadResult, list[Finding], list[str], int]:
+    read = _read_one(path)
+    if read.submission is None:
+        return read, [], [], 0
+    return (read, *_audit_one(read.submission))
+
+
+def _chunksize(count: int, workers: int) -> int:
+    return max(1, min(16, count // (workers * 8)))
+
+
+def audit_batch(batch: BatchResult, engine: Engine | None = None, *, workers: int | None = None) -> AuditRun:
+    """Run the checks on every submission of the batch. Large batches use a process pool (the
+    checks are CPU-bound); each worker gets the engine once (inherited under fork, pickled once
+    otherwise), and results come back in submission order, so the run is the same either way."""
     engine = engine or Engine()
     run = AuditRun(batch)
-    for submission in batch.submissions:
+    submissions = batch.submissions
+    if workers is None:
+        workers = _default_workers(len(submissions))
+    if workers > 1 and len(submissions) > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(engine,)) as pool:
+            results = pool.map(_audit_one, submissions, chunksize=_chunksize(len(submissions), workers))
+            for findings, errors, waived in results:
+                run.findings.extend(findings)
+                run.check_errors.extend(errors)
+                run.waived += waived
+        return run
+    for submission in submissions:
         result = engine.audit(submission)
         run.findings.extend(result.findings)
         run.check_errors.extend(result.errors)
         run.waived += len(result.waived)
+    return run
+
+
+def audit_files(
+    paths: Iterable[str | os.PathLike[str]],
+    engine: Engine | None = None,
+    *,
+    exclude: Iterable[Path] = (),
+    workers: int | None = None,
+    on_file: Callable[[ReadResult], None] | None = None,
+) -> AuditRun:
+    """Read and audit in one pass: one process pool whose workers each read a file and run the
+    checks on it, returning (ReadResult, findings, errors, waived). Same result as
+    `audit_batch(read_batch(paths), engine)` without shipping every parsed submission to a
+    second pool; for runs whose engine needs nothing from the whole batch (no corpus index, or
+    one loaded beforehand)."""
+    engine = engine or Engine()
+    files = collect_inputs(paths, exclude=exclude)
+    run = AuditRun(BatchResult())
+    if workers is None:
+        workers = _default_workers(len(files))
+
+    def take(read: ReadResult, findings: list[Finding], errors: list[str], waived: int) -> None:
+        run.batch.results.append(read)
+        run.findings.extend(findings)
+        run.check_errors.extend(errors)
+        run.waived += waived
+        if on_file:
+            on_file(read)
+
+    if workers > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(engine,)) as pool:
+            for item in pool.map(_read_and_audit_one, files, chunksize=_chunksize(len(files), workers)):
+                take(*item)
+    else:
+        for path in files:
+            read = _read_one(path)
+            if read.submission is None:
+                take(read, [], [], 0)
+            else:
+                result = engine.audit(read.submission)
+                take(read, result.findings, result.errors, len(result.waived))
     return run
 
 
@@ -102,7 +206,58 @@ def findings_document(run: AuditRun) -> dict[str, Any]:
     document["findings"] = [f.to_dict() for f in run.findings]
     document["check_errors"] = list(run.check_errors)
     document["waived"] = run.waived
+    if run.boilerplate is not None:
+        document["boilerplate"] = run.boilerplate
     return document
+
+
+# ---------------------------------------------------------------- corpus index (issue 4)
+
+
+def corpus_options(engine: Engine | None = None) -> Any:
+    """The index options, with the threshold and formula_min_units of the run's TEXT_REUSE
+    options (rules/TEXT_REUSE.yaml, overridable in the config)."""
+    from .corpus import IndexOptions
+
+    engine = engine or Engine()
+    rule = engine.rules.get("TEXT_REUSE")
+    options = engine.config.options_for(rule) if rule is not None else {}
+    overrides = {}
+    if "corpus_threshold" in options:
+        overrides["threshold"] = float(options["corpus_threshold"])
+    if "formula_min_units" in options:
+        overrides["formula_min_units"] = int(options["formula_min_units"])
+    return IndexOptions(**overrides)
+
+
+def build_corpus(submissions: Iterable[Submission], engine: Engine | None = None) -> Any:
+    """The corpus index of `submissions` (every goal, description, value + basis, fund use and
+    Part 1 sentence; near copies found by MinHash-LSH and verified with rapidfuzz)."""
+    from .corpus import CorpusIndex
+
+    return CorpusIndex.build(submissions, corpus_options(engine))
+
+
+def load_corpus(path: str | os.PathLike[str]) -> Any:
+    """A saved index (`auditor index build`); raises corpus.IndexFormatError."""
+    from .corpus import CorpusIndex
+
+    return CorpusIndex.load(path)
+
+
+def audit_with_corpus(batch: BatchResult, engine: Engine | None = None, corpus: Any = None) -> AuditRun:
+    """Audit with the cross-submission TEXT_REUSE check on: against `corpus` (a loaded index,
+    to which the batch's submissions are added in memory) or, without one, against the index
+    of the batch itself."""
+    engine = engine or Engine()
+    if corpus is None:
+        corpus = build_corpus(batch.submissions, engine)
+    else:
+        corpus.add_all(batch.submissions)
+    engine.corpus = corpus
+    run = audit_batch(batch, engine)
+    run.corpus = corpus
+    return run
 
 
 def write_parse_output(batch: BatchResult, out: Path) -> Path:
@@ -154,11 +309,13 @@ def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS) -> dict[str,
         text = json.dumps(findings_document(run), ensure_ascii=False, indent=2)
         files[FINDINGS_JSON] = (text + "\n").encode("utf-8")
     if "xlsx" in formats:
-        files[XLSX_NAME] = render_xlsx(submissions, run.findings, failures=failures, check_errors=run.check_errors)
+        files[XLSX_NAME] = render_xlsx(submissions, run.findings, failures=failures, check_errors=run.check_errors,
+                                       boilerplate=run.boilerplate)
     if "html" in formats:
         others = [(name, name) for name in (FINDINGS_JSON, XLSX_NAME) if name in files]
         pages = render_html_reports(submissions, run.findings, failures=failures,
-                                    check_errors=run.check_errors, other_files=others)
+                                    check_errors=run.check_errors, other_files=others,
+                                    boilerplate=run.boilerplate)
         files.update({path: page.encode("utf-8") for path, page in pages.items()})
     return files
 

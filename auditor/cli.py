@@ -1,11 +1,15 @@
 """Command line: a thin layer over `auditor.api`.
 
-    auditor audit PATH… [--out DIR] [--format json,xlsx,html] [--fail-on high|medium|low]
+    auditor audit PATH… [--out DIR] [--format json,xlsx,html] [--fail-on high|medium|low] [--index INDEX]
+    auditor index build DIR… --out INDEX
     auditor parse PATH… [--out DIR]
     auditor rules [--rules DIR] [--config FILE]
     auditor explain CODE
 
-`audit` writes into DIR: findings.json (machine-readable, contract in DESIGN.md),
+`audit` checks every file against the corpus index of the run (all files given), or with
+`--index INDEX` against a saved index of the whole county or province (`auditor index build`),
+for text copied from unrelated projects (TEXT_REUSE) and the boilerplate statistics. It writes
+into DIR: findings.json (machine-readable, contract in DESIGN.md),
 整改清单.xlsx (总览 sheet + one sheet per unit), index.html and reports/<file>.html (one page per
 submission). `--format` picks a subset (default: all three).
 
@@ -128,6 +132,7 @@ def audit(
     config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
     formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="有该严重程度及以上的问题时以退出码 3 结束：high / medium / low", show_default=False)] = None,
+    index: Annotated[Optional[Path], typer.Option("--index", help="全县（省）语料索引（auditor index build 生成），对照其中全部文本查找照搬的文字", show_default=False)] = None,
 ) -> None:
     """审核文件，输出 findings.json、整改清单.xlsx 和 HTML 报告。"""
     try:
@@ -142,8 +147,9 @@ def audit(
             err.print(f"[red]--fail-on 的取值 {escape(fail_on)!r} 无效，应为 high、medium 或 low[/red]", soft_wrap=True)
             raise typer.Exit(2)
     engine = _engine(rules, config)
+    corpus = _load_index(index) if index is not None else None
     batch = _read(paths, out, quiet, workers)
-    run = api.audit_batch(batch, engine)
+    run = api.audit_with_corpus(batch, engine, corpus)
     try:
         written = api.write_reports(run, out, chosen)
     except OSError as error:
@@ -167,6 +173,49 @@ def audit(
     if batch.failures or run.check_errors:
         raise typer.Exit(1)
     raise typer.Exit(3 if failed else 0)
+
+
+def _load_index(path: Path):
+    from .corpus import IndexFormatError
+
+    try:
+        return api.load_corpus(path)
+    except IndexFormatError as error:
+        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+
+
+index_app = typer.Typer(help="语料索引：全县（省）所有文本的文字索引，用于查找跨单位、跨项目照搬的文字。",
+                        no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("build")
+def index_build(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="索引文件（或文件夹，写入其中的 corpus-index.pkl）", show_default=False)],
+    quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+) -> None:
+    """读取文件夹中的全部文本，建立语料索引并保存（供 audit --index 使用）。"""
+    import time
+
+    engine = _engine(rules, config)
+    batch = _read(paths, out, quiet, workers)
+    started = time.perf_counter()
+    corpus = api.build_corpus(batch.submissions, engine)
+    try:
+        target = corpus.save(out)
+    except OSError as error:
+        err.print(f"[red]无法写入索引 {escape(str(out))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+    _report_batch(batch, quiet)
+    if not quiet:
+        err.print(f"已建立索引：{len(batch.submissions)} 份文本，{len(corpus)} 个文本单元"
+                  f"（{time.perf_counter() - started:.1f} 秒），写入 {escape(str(target))}", soft_wrap=True)
+    raise typer.Exit(1 if batch.failures else 0)
 
 
 @app.command("rules")

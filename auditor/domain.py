@@ -50,6 +50,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
+@lru_cache(maxsize=4096)
 def level2_key(level2: str) -> str | None:
     text = _squash(level2)
     for name, key in LEVEL2_KEYS:
@@ -58,6 +59,7 @@ def level2_key(level2: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def level1_key(level1: str) -> str | None:
     text = _squash(level1)
     for name, key in (("产出", "output"), ("效益", "benefit"), ("满意度", "satisfaction"), ("成本", "cost")):

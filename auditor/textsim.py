@@ -19,7 +19,15 @@ _NUMBERING = re.compile(r"^\s*(?:[（(]?\d{1,2}[）)]?\s*[.．、:：]|[（(][�
 
 def comparable(text: str) -> str:
     """Lower-cased, folded text without numbering, punctuation or spaces."""
-    text = _NUMBERING.sub("", normalize_text(text or ""))
+    try:
+        return _comparable(text or "")
+    except TypeError:  # unhashable input: compute it uncached
+        return _comparable.__wrapped__(text or "")
+
+
+@lru_cache(maxsize=1 << 17)
+def _comparable(text: str) -> str:
+    text = _NUMBERING.sub("", normalize_text(text))
     return _NOISE.sub("", text).lower()
 
 
@@ -104,11 +112,26 @@ def token_overlap(a: str, b: str) -> float:
 def strip_words(text: str, words) -> str:
     """`comparable(text)` with every listed word removed (longest words first, so "我单位" goes
     before "单位")."""
+    key = words if isinstance(words, (tuple, frozenset)) else tuple(words)
+    try:
+        return _strip_words(text or "", key)
+    except TypeError:  # unhashable input: compute it uncached
+        return _strip_words.__wrapped__(text or "", key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _strip_words(text: str, words: tuple[str, ...] | frozenset[str]) -> str:
     s = comparable(text)
-    for word in sorted({comparable(w) for w in words if w}, key=len, reverse=True):
-        if word:
-            s = s.replace(word, "")
+    for word in _removal_order(words):
+        s = s.replace(word, "")
     return s
+
+
+@lru_cache(maxsize=256)
+def _removal_order(words: tuple[str, ...] | frozenset[str]) -> tuple[str, ...]:
+    """The comparable forms of a word list, longest first, without empties (the lexicons are
+    the same few lists on every call, so this is computed once per list)."""
+    return tuple(w for w in sorted({comparable(w) for w in words if w}, key=len, reverse=True) if w)
 
 
 def residue(text: str, reference: str) -> str:

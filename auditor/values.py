@@ -30,6 +30,7 @@ Decisions worth knowing (also documented on the functions):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .resources import lexicon
 from .schema import Money, Value
@@ -196,10 +197,24 @@ def normalize_text(s: str, fold: bool = True) -> str:
     `fold=False` only removes the whitespace artefacts and keeps every character as written:
     the text an auditor reads and quotes ("＝42米" stays "＝42米").
     """
+    if isinstance(s, str):
+        return _normalize_str(s, fold)
     try:
         return _norm(s, keep_newlines=True, fold=fold)[0]
     except Exception:  # pragma: no cover - defensive: this must never take a run down
         return s if isinstance(s, str) else ""
+
+
+@lru_cache(maxsize=1 << 17)
+def _normalize_str(s: str, fold: bool) -> str:
+    """`normalize_text` of a str, memoised: the checks normalise the same cells (and the same
+    lexicon words) millions of times in a county run. Cells that need no change skip `_norm`."""
+    if not _NEEDS_NORMALISING.search(s):
+        return s
+    try:
+        return _norm(s, keep_newlines=True, fold=fold)[0]
+    except Exception:  # pragma: no cover - defensive: this must never take a run down
+        return s
 
 
 def _one_line(s: object) -> str:

@@ -14,7 +14,12 @@ Three shapes:
 * another domain's vocabulary: "补偿金额" (land compensation) in a 人大代表联络站 table, "工资发放率"
   in a 交通补贴 table, "工程量" in a printing budget, "税收完成情况" as the basis of an environment
   row;
-* a goal copied from last year's self-evaluation ("…较上年实现了增长，完成了党委政府的目标任务").
+* a goal copied from last year's self-evaluation ("…较上年实现了增长，完成了党委政府的目标任务");
+* across submissions (when the engine has a corpus index, `ctx.corpus`): a goal, description,
+  value + basis or fund use that is the same or nearly the same text as a cell of an unrelated
+  project — another beneficiary group or domain, in this unit or another — cited by place
+  ("与《X镇 表3 环保工作经费》第5行绩效指标描述相同"). Common formulas (rules/lexicons/
+  common_formulas.yaml, or wording more than `formula_min_units` units use) are not copies.
 
 Matching runs on a spaCy pipeline (`spacy.blank("zh")` with the jieba segmenter, built once per
 process) with PhraseMatchers over the lexicons (rules/lexicons/beneficiaries.yaml,
@@ -219,29 +224,33 @@ def _norm(text: str) -> str:
 
 
 def _owners(submission: Submission, lex: Lexicons) -> dict[int, Owner]:
-    owners: dict[int, Owner] = {}
-    for table in submission.tables:
-        name = _norm(table.project or table.title)
-        own = name + "\n" + _norm(table.fund_use)
-        owner = Owner(table, own)
-        for group in lex.groups.values():
-            hits = [t for t in group.terms if t in own]
-            if hits:
-                owner.groups.add(group.key)
-                owner.group_domains.add(group.domain)
-                owner.own_terms.extend(hits)
-        # a domain is the table's own when its name, fund use or goals speak of it (the goals too:
-        # a 护林员 fund whose goal is "森林火灾发生率为0" may measure 灭火)
-        with_goals = own + "\n" + _norm("\n".join(table.goals))
-        for domain in lex.domains.values():
-            scope = with_goals if domain.goals_own else own
-            for phrase in domain.excludes:
-                scope = scope.replace(phrase, "、")
-            if any(t in scope for t in domain.triggers) or any(t in scope for t in domain.terms):
-                owner.domains.add(domain.key)
-        owner.general = any(w in name for w in lex.general_purpose)
-        owners[id(table)] = owner
-    return owners
+    return {id(table): _owner(table, lex) for table in submission.tables}
+
+
+def _owner(table: ProjectTable, lex: Lexicons, fund_use: bool = True, goals: bool = True) -> Owner:
+    """What a table owns: the groups and domains its name and 资金用途 (and, for the domains,
+    its goals) speak of. `fund_use=False`: not by its fund use; `goals=False`: not by its goals
+    (what the project is, rather than everything it may mention)."""
+    name = _norm(table.project or table.title)
+    own = name + "\n" + (_norm(table.fund_use) if fund_use else "")
+    owner = Owner(table, own)
+    for group in lex.groups.values():
+        hits = [t for t in group.terms if t in own]
+        if hits:
+            owner.groups.add(group.key)
+            owner.group_domains.add(group.domain)
+            owner.own_terms.extend(hits)
+    # a domain is the table's own when its name, fund use or goals speak of it (the goals too:
+    # a 护林员 fund whose goal is "森林火灾发生率为0" may measure 灭火)
+    with_goals = own + "\n" + _norm("\n".join(table.goals)) if goals else own
+    for domain in lex.domains.values():
+        scope = with_goals if domain.goals_own else own
+        for phrase in domain.excludes:
+            scope = scope.replace(phrase, "、")
+        if any(t in scope for t in domain.triggers) or any(t in scope for t in domain.terms):
+            owner.domains.add(domain.key)
+    owner.general = any(w in name for w in lex.general_purpose)
+    return owner
 
 
 def _name_terms(table: ProjectTable, lex: Lexicons, unit_name: str) -> list[tuple[str, str]]:
@@ -327,13 +336,14 @@ def text_reuse(submission: Submission, ctx: Context) -> Iterator[Finding]:
     dynamic = _dynamic_matcher(submission, lex, unit)
     templates = _applicable_templates(unit, lex)
     own_town = _own_town(unit)
+    own: dict[tuple, Finding] = {}  # what this submission's own evidence flags, by place
     for table in submission.tables:
         owner = owners[id(table)]
         for index, _goal in enumerate(table.goals):
             raw = evidence.goal(table, index)
             hit = _best(raw, "goal", table, owner, owners, dynamic, lex, templates, ctx, None, own_town)
             if hit:
-                yield _emit(ctx, table, None, "goal", f"绩效目标{index + 1}", raw, hit)
+                own[(table.number, "goal", index)] = _emit(ctx, table, None, "goal", f"绩效目标{index + 1}", raw, hit)
         for indicator in table.indicators:
             best: tuple[Hit, str, str, str] | None = None
             for attr, fld, label in _ROW_FIELDS:
@@ -345,7 +355,7 @@ def text_reuse(submission: Submission, ctx: Context) -> Iterator[Finding]:
                     best = (hit, fld, label, raw)
             if best:
                 hit, fld, label, raw = best
-                yield _emit(ctx, table, indicator, fld, label, raw, hit)
+                own[(table.number, "row", indicator.row)] = _emit(ctx, table, indicator, fld, label, raw, hit)
     for paragraph in [*submission.part1.all_paragraphs]:
         text = _norm(paragraph)
         hit = (_template_hit(text, templates, ctx, "第一部分") if templates else None) or _other_unit_hit(
@@ -357,6 +367,18 @@ def text_reuse(submission: Submission, ctx: Context) -> Iterator[Finding]:
                 message=f"第一部分“{quoted}”{hit.message}", suggestion=hit.suggestion,
                 severity=hit.severity, confidence=hit.confidence,
             )
+    copied: dict[tuple, Finding] = {}
+    if ctx.corpus is not None and hasattr(ctx.corpus, "query"):
+        copied = _copied_from_elsewhere(submission, ctx, lex)
+    # one finding per place: a copy the corpus traces to its source replaces a weaker finding
+    # of the same place; a stronger one stays and the copy is not reported
+    for place, finding in own.items():
+        other = copied.get(place)
+        if other is not None and _SEVERITY_RANK[other.severity] <= _SEVERITY_RANK[finding.severity]:
+            continue
+        copied.pop(place, None)
+        yield finding
+    yield from copied.values()
 
 
 def _emit(ctx: Context, table: ProjectTable, indicator: Indicator | None, fld: str, label: str,
@@ -711,3 +733,127 @@ def _template_hit(text: str, templates: dict[str, tuple[re.Pattern[str], ...]], 
                     suggestion=(f"按本单位的实际改写：把“{term}”改为本镇（乡）或县级相应部门的名称和辖区范围。"),
                 )
     return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Across submissions: a near copy of another, unrelated project's cell (the corpus index)
+# ------------------------------------------------------------------------------------------------
+
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+_GENERIC_TOPIC = ("经费", "资金", "项目", "补贴", "补助", "工作", "专项", "费用", "支出", "建设", "保障", "运转", "服务")
+_KIND_ORDER = {"description": 0, "goal": 1, "value_basis": 2, "fund_use": 3}
+_KIND_FIELD = {"goal": "goal", "description": "description", "value_basis": "basis", "fund_use": "budget"}
+_KIND_LABEL = {"description": "绩效指标描述", "value_basis": "指标值和确定依据", "fund_use": "资金用途"}
+
+
+def _related(a: Owner, b: Owner) -> bool:
+    """Two projects about the same thing (shared beneficiaries, domain or subject words in their
+    names), or one whose subject cannot be told: a copy between them is not foreign text."""
+    if a.general or b.general:
+        return True
+    if a.groups & b.groups or a.group_domains & b.group_domains or a.domains & b.domains:
+        return True
+    if not (a.groups or a.domains or b.groups or b.domains):
+        return True  # neither names a known beneficiary or domain: no evidence they differ
+    from ..textsim import shares_run
+
+    return shares_run(_topic(a.table), _topic(b.table), 2, ignore=_GENERIC_TOPIC)
+
+
+def _foreign_term(text: str, owner: Owner, other: Owner, other_table: ProjectTable,
+                  lex: Lexicons) -> tuple[str, str] | None:
+    """What makes a shared text the other project's own: a beneficiary of its groups ("group"),
+    a term of its domains ("domain") or a word of its name ("subject") that this project does not
+    own. None for generic wording."""
+    for key in sorted(other.groups - owner.groups):
+        for term in sorted(lex.groups[key].terms, key=len, reverse=True):
+            if term in text and term not in owner.own_text:
+                return term, "group"
+    for key in sorted(other.domains - owner.domains):
+        domain = lex.domains[key]
+        for term in sorted(domain.terms, key=len, reverse=True):
+            if len(term) >= 2 and term in text and term not in owner.own_text:
+                return term, "domain"
+    topic = _norm(_topic(other_table))
+    for size in (4, 3):
+        for start in range(len(topic) - size + 1):
+            word = topic[start:start + size]
+            if (re.fullmatch(r"[\u4e00-\u9fff]+", word) and word in text and word not in owner.own_text
+                    and not any(g in word for g in _GENERIC_TOPIC)):
+                return word, "subject"
+    return None
+
+
+def _place_name(unit_name: str, own_unit: str, table: int, project: str) -> str:
+    org = "本单位" if _norm(unit_name) == own_unit else re.sub(r"(?:人民政府|办事处)$", "", _norm(unit_name)) or "另一单位"
+    return f"《{org} 表{table} {project}》"
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    text = _norm(text).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _copied_from_elsewhere(submission: Submission, ctx: Context, lex: Lexicons) -> dict[tuple, Finding]:
+    """A goal, description, value + basis or fund use that is (nearly) the same text as a cell
+    of another project about something else — in this submission or any other the corpus index
+    holds. Common formulas are shared wording, not copies."""
+    corpus = ctx.corpus
+    tables = {t.number: t for t in submission.tables}
+    own_unit = _norm(submission.unit_name)
+    min_chars = ctx.option("cross_min_chars")
+    best: dict[tuple, tuple] = {}
+    for copy in corpus.query(submission):
+        unit = copy.unit
+        if copy.common or unit.kind not in _KIND_ORDER or len(unit.key) < min_chars:
+            continue
+        table = tables.get(unit.table)
+        if table is None:
+            continue
+        place = (table.number, "goal", unit.index) if unit.kind == "goal" else (
+            (table.number, "row", unit.row) if unit.row is not None else (table.number, unit.kind, 0))
+        owner = _owner(table, lex, fund_use=unit.kind != "fund_use", goals=False)
+        foreign = []
+        for other, score, fp in copy.others:
+            info = corpus.project(fp, other.table)
+            if info is None:
+                continue
+            other_owner = _owner(_info_table(info), lex, fund_use=unit.kind != "fund_use", goals=False)
+            if _related(owner, other_owner):
+                continue
+            term = _foreign_term(_norm(unit.text), owner, other_owner, _info_table(info), lex)
+            if term:  # wording that fits any project (generic boilerplate) is not foreign text
+                foreign.append((other, score, info, other_owner, term))
+        if not foreign:
+            continue
+        rank = (_KIND_ORDER[unit.kind], -foreign[0][1])
+        if place not in best or rank < best[place][0]:
+            best[place] = (rank, unit, table, owner, foreign)
+    found: dict[tuple, Finding] = {}
+    for place, (_rank, unit, table, owner, foreign) in sorted(best.items(), key=lambda item: (item[1][1].table, item[1][1].row or 0, item[1][0])):
+        other, score, info, other_owner, (term, kind) = foreign[0]
+        cited = _place_name(info.unit_name, own_unit, info.table, info.project or info.title) + other.place()
+        more = f"（另有{len(foreign) - 1}处相同或相近）" if len(foreign) > 1 else ""
+        label = f"绩效目标{unit.index + 1}" if unit.kind == "goal" else _KIND_LABEL[unit.kind]
+        if kind == "group":
+            severity = "high"
+            why = f"其中的“{term}”是该项目的受益对象，不是本项目（{_topic(table)}）的对象"
+        else:
+            severity = "medium"
+            why = f"其中的“{term}”说的是该项目（{_topic(_info_table(info))}）的{'工作领域' if kind == 'domain' else '内容'}，与本项目（{_topic(table)}）无关"
+        same = "相同" if score >= 100 else "几乎相同"
+        found[place] = ctx.finding(
+            table=table, row=unit.row, field=_KIND_FIELD[unit.kind], variant="copied-text",
+            evidence=unit.evidence, severity=severity, confidence=ctx.option("cross_confidence"),
+            message=(f"{_label(table)}的{label}“{_shorten(unit.text)}”与{cited}{same}{more}，{why}，"
+                     "疑为复制其他项目的文字后未按本项目改写。"),
+            suggestion=(f"按本项目（{_topic(table)}）的资金用途重写该{'目标' if unit.kind == 'goal' else '内容'}："
+                        "写本项目自己的对象、数量、标准和效果，不要沿用其他项目的文字。"),
+        )
+    return found
+
+
+def _info_table(info: Any) -> ProjectTable:
+    """A table the index keeps (name, fund use, goals) as a ProjectTable the owner logic reads."""
+    return ProjectTable(number=info.table, title=info.title, project=info.project, fund_use=info.fund_use,
+                        goals=list(info.goals))

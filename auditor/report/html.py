@@ -36,6 +36,7 @@ from .common import (
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # finding.field → the grid cell of its row that is highlighted
+BOILERPLATE_SHOWN = 20  # most copied texts listed on the index page
 ROW_CELLS = {"value": "value", "description": "description", "basis": "basis", "indicator": "level3"}
 
 
@@ -359,8 +360,10 @@ def render_index_html(
     failures: Sequence[tuple[str, str]] = (),
     check_errors: Sequence[str] = (),
     other_files: Sequence[tuple[str, str]] = (),
+    boilerplate: dict | None = None,
 ) -> str:
-    """The index page: one line per submission linking its report. `names` maps source →
+    """The index page: one line per submission linking its report (and, with `boilerplate` —
+    findings.json's "boilerplate" — the county's most copied texts and each unit's share). `names` maps source →
     relative report path (default: `report_file_names`); `other_files` are (label, href) of
     the run's other outputs (findings.json, 整改清单.xlsx)."""
     findings = list(findings)
@@ -385,6 +388,8 @@ def render_index_html(
         failures=list(failures),
         check_errors=list(check_errors),
         other_files=list(other_files),
+        boilerplate=boilerplate,
+        shared_shown=BOILERPLATE_SHOWN,
     )
 
 
@@ -395,12 +400,14 @@ def render_html_reports(
     failures: Sequence[tuple[str, str]] = (),
     check_errors: Sequence[str] = (),
     other_files: Sequence[tuple[str, str]] = (),
+    boilerplate: dict | None = None,
 ) -> dict[str, str]:
     """Every page of the HTML output: {relative path: html}, "index.html" included."""
     findings = list(findings)
     names = report_file_names(submissions)
     pages = {"index.html": render_index_html(submissions, findings, names=names, failures=failures,
-                                             check_errors=check_errors, other_files=other_files)}
+                                             check_errors=check_errors, other_files=other_files,
+                                             boilerplate=boilerplate)}
     for submission in submissions:
         depth = names[submission.source].count("/")
         pages[names[submission.source]] = render_submission_html(submission, findings, index_href="../" * depth + "index.html")

@@ -30,6 +30,9 @@ WIDTHS = (20, 8, 24, 5, 18, 24, 8, 32, 46, 46)
 OVERVIEW_HEADER = ("单位", "年度", "文件", "表数", "指标行数", "高", "中", "低", "问题合计", "主要问题类别")
 OVERVIEW_WIDTHS = (30, 7, 36, 7, 9, 6, 6, 6, 9, 48)
 CATEGORY_HEADER = ("问题类别", "代码", "高", "中", "低", "合计", "涉及单位数")
+SHARED_HEADER = ("被复制最多的文字", "使用单位数", "使用项目数", "出现次数", "通用表述")
+COPIED_HEADER = ("单位", "文件", "文本单元数", "复制单元数", "复制占比")
+SHARED_SHOWN = 20
 
 SEVERITY_FILLS = {
     "high": PatternFill("solid", fgColor="F4B6B0"),  # red-ish
@@ -43,7 +46,8 @@ THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
-CENTERED_COLUMNS = {"表号", "行", "严重程度", "年度", "表数", "指标行数", "高", "中", "低", "问题合计", "代码", "合计", "涉及单位数"}
+CENTERED_COLUMNS = {"表号", "行", "严重程度", "年度", "表数", "指标行数", "高", "中", "低", "问题合计", "代码", "合计", "涉及单位数",
+                    "使用单位数", "使用项目数", "出现次数", "通用表述", "文本单元数", "复制单元数", "复制占比"}
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_MAX = 31
@@ -72,14 +76,16 @@ def render_xlsx(
     *,
     failures: Sequence[tuple[str, str]] = (),
     check_errors: Sequence[str] = (),
+    boilerplate: dict | None = None,
 ) -> bytes:
-    """The workbook as bytes. `failures` are (file, reason) pairs of files that could not be read."""
+    """The workbook as bytes. `failures` are (file, reason) pairs of files that could not be read;
+    `boilerplate` is findings.json's "boilerplate" (shown on 总览 when given)."""
     items = summaries(submissions, findings)
     names = sheet_names([s.unit for s in items])
     workbook = Workbook()
     overview = workbook.active
     overview.title = OVERVIEW
-    _overview(overview, items, names, failures, check_errors)
+    _overview(overview, items, names, failures, check_errors, boilerplate)
     for summary, name in zip(items, names):
         _unit_sheet(workbook.create_sheet(name), summary)
     workbook.properties.creator = "jixiao-auditor"
@@ -166,7 +172,7 @@ def _unit_sheet(sheet: Worksheet, summary) -> None:
     _print_setup(sheet, "1:1")
 
 
-def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_errors) -> None:
+def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_errors, boilerplate=None) -> None:
     _widths(sheet, OVERVIEW_WIDTHS)
     total = sum(len(s.findings) for s in items)
     sheet.cell(row=1, column=1, value="预算绩效目标审核 · 整改清单总览").font = TITLE_FONT
@@ -213,6 +219,9 @@ def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_err
         row += 1
         _row(sheet, row, ["未发现问题", "", 0, 0, 0, 0, 0], CATEGORY_HEADER)
 
+    if boilerplate is not None:
+        row = _boilerplate(sheet, row, boilerplate)
+
     if failures:
         row += 2
         sheet.cell(row=row, column=1, value="未能读取的文件").font = HEADER_FONT
@@ -232,3 +241,28 @@ def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_err
             cell.alignment = Alignment(wrap_text=False, vertical="top")
     _print_setup(sheet, f"{header_row}:{header_row}")
 
+
+
+def _boilerplate(sheet: Worksheet, row: int, boilerplate: dict) -> int:
+    """The 复制粘贴 section of 总览: the most copied texts and each unit's share of copied cells."""
+    row += 2
+    sheet.cell(row=row, column=1, value="复制粘贴统计：被复制最多的文字").font = HEADER_FONT
+    row += 1
+    _header(sheet, row, SHARED_HEADER)
+    texts = boilerplate.get("shared_texts") or []
+    for item in texts[:SHARED_SHOWN]:
+        row += 1
+        _row(sheet, row, [item["text"], item["units"], item["projects"], item["places_total"],
+                          "是" if item.get("common_formula") else ""], SHARED_HEADER)
+    if not texts:
+        row += 1
+        _row(sheet, row, ["没有多个项目共用的文字"], SHARED_HEADER[:1])
+    row += 2
+    sheet.cell(row=row, column=1, value="复制粘贴统计：各单位复制文字占比").font = HEADER_FONT
+    row += 1
+    _header(sheet, row, COPIED_HEADER)
+    for unit in boilerplate.get("units") or []:
+        row += 1
+        _row(sheet, row, [unit["unit_name"], unit["source"], unit["cells"], unit["copied_cells"],
+                          f"{unit['share']:.0%}"], COPIED_HEADER)
+    return row

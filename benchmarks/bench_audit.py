@@ -1,0 +1,109 @@
+"""End-to-end audit benchmark (issue 4): N generated submissions through the path `auditor
+audit DIR -f json` takes — read (process pool), corpus index of the batch, all checks (process
+pool), findings.json — with wall time per stage, peak memory and rows/s.
+
+Each size runs in a fresh child process so its peak memory is its own: the child reports
+ru_maxrss of itself plus that of its largest finished child (the pool workers), which is what
+the 8 GiB target is measured against.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+# targets on the 2-core reference machine: {size: (seconds, GiB)}; sizes without one are reported only
+TARGETS = {100: (10.0, None), 17000: (15 * 60.0, 8.0)}
+CORPUS_SEED = 20240
+
+
+def _peak_mib() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, children
+
+
+def run_child(folder: str, out: str) -> dict:
+    """The measured part (runs in the child process)."""
+    from auditor import api
+    from auditor.engine import Engine
+
+    stages: dict[str, float] = {}
+    start = time.perf_counter()
+    engine = Engine()
+    batch = api.read_batch([folder])
+    stages["read"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    if hasattr(api, "build_corpus") and hasattr(api, "audit_with_corpus"):
+        corpus = api.build_corpus(batch.submissions, engine)
+        stages["index"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        run = api.audit_with_corpus(batch, engine, corpus)
+    else:
+        run = api.audit_batch(batch, engine)
+    stages["checks"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    target = api.write_audit_output(run, Path(out))
+    stages["write"] = time.perf_counter() - mark
+    wall = time.perf_counter() - start
+    me, children = _peak_mib()
+    rows = sum(len(t.indicators) for s in batch.submissions for t in s.tables)
+    return {"files": len(batch.results), "failures": len(batch.failures), "rows": rows,
+            "findings": len(run.findings), "check_errors": len(run.check_errors), "wall": wall,
+            "stages": stages, "peak_self_mib": me, "peak_children_mib": children,
+            "json_mib": target.stat().st_size / 2**20}
+
+
+def bench_audit(sizes: list[int], keep: Path | None = None) -> bool:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate, load_seeds
+
+    seeds = load_seeds()
+    ok = True
+    print(f"\naudit end to end (generated corpus, seed {CORPUS_SEED}; read → index → checks → findings.json)")
+    print(f"{'files':>7} {'rows':>9} {'findings':>9} {'wall s':>8} {'read':>6} {'index':>6} {'checks':>7} "
+          f"{'write':>6} {'rows/s':>7} {'peak MiB':>9}  target")
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench-audit-{size}-") as tmp:
+            folder = Path(tmp) / "in"
+            out = Path(tmp) / "out"
+            generate(size, folder, seed=CORPUS_SEED, seeds=seeds)
+            child = subprocess.run([sys.executable, __file__, "--child", str(folder), str(out)],
+                                   capture_output=True, text=True, cwd=REPO)
+            if child.returncode != 0:
+                print(f"{size:>7}  FAILED: {child.stderr.strip()[-2000:]}")
+                ok = False
+                continue
+            r = json.loads(child.stdout.strip().splitlines()[-1])
+        peak = r["peak_self_mib"] + r["peak_children_mib"]
+        st = r["stages"]
+        target = TARGETS.get(size)
+        verdict = ""
+        if target:
+            seconds, gib = target
+            met = r["wall"] < seconds and (gib is None or peak < gib * 1024)
+            ok &= met
+            verdict = f"< {seconds:.0f} s" + (f", < {gib:.0f} GiB" if gib else "") + (" ✓" if met else " MISSED")
+        print(f"{r['files']:>7} {r['rows']:>9} {r['findings']:>9} {r['wall']:>8.1f} {st['read']:>6.1f} "
+              f"{st.get('index', 0.0):>6.1f} {st['checks']:>7.1f} {st['write']:>6.1f} {r['rows'] / r['wall']:>7.0f} "
+              f"{peak:>9.0f}  {verdict}")
+        if r["failures"] or r["check_errors"]:
+            print(f"        ! {r['failures']} unreadable files, {r['check_errors']} check errors")
+            ok = False
+    return ok
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(run_child(sys.argv[2], sys.argv[3])))
+        sys.exit(0)
+    sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "100").split(",")]
+    sys.exit(0 if bench_audit(sizes) else 1)
