@@ -4,6 +4,7 @@ and similarity scores (rapidfuzz)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,6 +56,22 @@ def _jieba():
 
     jieba.setLogLevel(60)  # silence the "Building prefix dict" banner
     return jieba
+
+
+def private_tokenizer(words: Iterable[str] = ()):
+    """A jieba tokenizer that also knows `words`, leaving the module-level jieba (used by
+    `tokens`) untouched. It starts from a copy of the already loaded dictionary instead of
+    loading it again (~0.6 s per tokenizer)."""
+    jieba = _jieba()
+    jieba.dt.check_initialized()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = dict(jieba.dt.FREQ)
+    tokenizer.total = jieba.dt.total
+    tokenizer.initialized = True
+    for word in sorted({str(w) for w in words if w}, key=len):
+        tokenizer.add_word(word)
+        tokenizer.suggest_freq(word, tune=True)
+    return tokenizer
 
 
 @lru_cache(maxsize=1)

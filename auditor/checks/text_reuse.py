@@ -39,6 +39,7 @@ from typing import Any
 from .. import evidence
 from ..domain import level2_key
 from ..resources import lexicon
+from ..textsim import private_tokenizer
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from ..values import normalize_text
 from . import Context, check
@@ -140,13 +141,7 @@ class _JiebaSegmenter:
     cell ("公岗满三年" stays 公岗/满/三年)."""
 
     def __init__(self, words: list[str]):
-        import jieba
-
-        jieba.setLogLevel(60)
-        self._tokenizer = jieba.Tokenizer()
-        for word in sorted(set(words), key=len):
-            self._tokenizer.add_word(word)
-            self._tokenizer.suggest_freq(word, tune=True)
+        self._tokenizer = private_tokenizer(words)
 
     def cut(self, text: str, cut_all: bool = False, HMM: bool = False):  # noqa: N803 - jieba's name
         return self._tokenizer.cut(text, cut_all=cut_all, HMM=False)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from .. import evidence
 from ..resources import lexicon
 from ..schema import Submission
-from ..textsim import comparable
+from ..textsim import comparable, private_tokenizer
 from ..values import normalize_text
 
 # unit kinds and the findings.json `field` a finding on them carries
@@ -139,13 +139,7 @@ class Segmenter:
     segments the same way in every cell."""
 
     def __init__(self, terms: Iterable[str]):
-        import jieba
-
-        jieba.setLogLevel(60)
-        self._tokenizer = jieba.Tokenizer()
-        for term in sorted({str(t) for t in terms if t}, key=len):
-            self._tokenizer.add_word(term)
-            self._tokenizer.suggest_freq(term, tune=True)
+        self._tokenizer = private_tokenizer(terms)
 
     def words(self, text: str) -> list[str]:
         return [w for w in self._tokenizer.cut(text, HMM=False) if w.strip()]
