@@ -1,8 +1,10 @@
 """The functions the CLI and the tests call. Data flows one way: ingest → checks → report."""
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,30 @@ def _read_one(path: str) -> ReadResult:
         return ReadResult(path, None, f"内部错误：{type(error).__name__}: {error}")
 
 
+def _share_strings(value: Any, pool: dict[str, str]) -> Any:
+    """`value` with every string that equals one seen before replaced by that one (in place for
+    lists, dicts and dataclass objects). Results unpickled from pool workers carry their own
+    copy of every string; across a county's copy-pasted submissions most cells and most finding
+    messages are repeats, so sharing them keeps a province-sized run's memory in bounds.
+    Strings are immutable: nothing observable changes."""
+    kind = type(value)
+    if kind is str:
+        return pool.setdefault(value, value)
+    if kind is list:
+        for i, item in enumerate(value):
+            value[i] = _share_strings(item, pool)
+    elif kind is dict:
+        for key, item in value.items():
+            value[key] = _share_strings(item, pool)
+    elif kind is tuple:
+        return tuple(_share_strings(item, pool) for item in value)
+    elif hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__"):
+        attributes = vars(value)
+        for key, item in attributes.items():
+            attributes[key] = _share_strings(item, pool)
+    return value
+
+
 def read_batch(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -55,8 +81,10 @@ def read_batch(
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 8 else 1
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        strings: dict[str, str] = {}
+        with _pool(workers) as pool:
             for result in pool.map(_read_one, files, chunksize=4):
+                _share_strings(result.submission, strings)
                 batch.results.append(result)
                 if on_file:
                     on_file(result)
@@ -130,6 +158,24 @@ def _read_and_audit_one(path: str) -> tuple[ReadResult, list[Finding], list[str]
     return (read, *_audit_one(read.submission))
 
 
+@contextmanager
+def _pool(workers: int, engine: Engine | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose forked workers do not copy the parent's heap: the parent's objects
+    (a whole batch of parsed submissions, by the time the checks run) are moved out of the
+    garbage collector's reach while the workers live (gc.freeze), so a worker's collections do
+    not write to — and thereby copy — every page it inherited."""
+    gc.freeze()
+    try:
+        if engine is None:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                yield pool
+        else:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(engine,)) as pool:
+                yield pool
+    finally:
+        gc.unfreeze()
+
+
 def _chunksize(count: int, workers: int) -> int:
     return max(1, min(16, count // (workers * 8)))
 
@@ -144,10 +190,11 @@ def audit_batch(batch: BatchResult, engine: Engine | None = None, *, workers: in
     if workers is None:
         workers = _default_workers(len(submissions))
     if workers > 1 and len(submissions) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(engine,)) as pool:
+        strings: dict[str, str] = {}
+        with _pool(workers, engine) as pool:
             results = pool.map(_audit_one, submissions, chunksize=_chunksize(len(submissions), workers))
             for findings, errors, waived in results:
-                run.findings.extend(findings)
+                run.findings.extend(_share_strings(findings, strings))
                 run.check_errors.extend(errors)
                 run.waived += waived
         return run
@@ -187,9 +234,10 @@ def audit_files(
             on_file(read)
 
     if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(engine,)) as pool:
+        with _pool(workers, engine) as pool:
+            strings: dict[str, str] = {}
             for item in pool.map(_read_and_audit_one, files, chunksize=_chunksize(len(files), workers)):
-                take(*item)
+                take(*_share_strings(item, strings))
     else:
         for path in files:
             read = _read_one(path)

@@ -33,5 +33,20 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_json_atomic(path: Path, document: Any) -> None:
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    write_atomic(path, (text + "\n").encode("utf-8"))
+    """The same bytes as `json.dumps(document, ensure_ascii=False, indent=2) + "\n"`, streamed to
+    the file piece by piece: a province-sized findings.json (gigabytes) is never held in memory
+    as one string plus its UTF-8 copy."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="", buffering=1 << 20) as file:
+            for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+                file.write(chunk)
+            file.write("\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, _default_mode())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

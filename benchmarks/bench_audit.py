@@ -31,7 +31,7 @@ def _peak_mib() -> tuple[float, float]:
     return me, children
 
 
-def run_child(folder: str, out: str) -> dict:
+def run_child(folder: str, out: str, index: bool = True) -> dict:
     """The measured part (runs in the child process)."""
     from auditor import api
     from auditor.engine import Engine
@@ -42,7 +42,7 @@ def run_child(folder: str, out: str) -> dict:
     batch = api.read_batch([folder])
     stages["read"] = time.perf_counter() - start
     mark = time.perf_counter()
-    if hasattr(api, "build_corpus") and hasattr(api, "audit_with_corpus"):
+    if index and hasattr(api, "build_corpus") and hasattr(api, "audit_with_corpus"):
         corpus = api.build_corpus(batch.submissions, engine)
         stages["index"] = time.perf_counter() - mark
         mark = time.perf_counter()
@@ -62,21 +62,22 @@ def run_child(folder: str, out: str) -> dict:
             "json_mib": target.stat().st_size / 2**20}
 
 
-def bench_audit(sizes: list[int], keep: Path | None = None) -> bool:
+def bench_audit(sizes: list[int], index: bool = True) -> bool:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate, load_seeds
 
     seeds = load_seeds()
     ok = True
-    print(f"\naudit end to end (generated corpus, seed {CORPUS_SEED}; read → index → checks → findings.json)")
+    stages = "read → index → checks → findings.json" if index else "read → checks → findings.json, NO corpus index"
+    print(f"\naudit end to end (generated corpus, seed {CORPUS_SEED}; {stages})")
     print(f"{'files':>7} {'rows':>9} {'findings':>9} {'wall s':>8} {'read':>6} {'index':>6} {'checks':>7} "
-          f"{'write':>6} {'rows/s':>7} {'peak MiB':>9}  target")
+          f"{'write':>6} {'rows/s':>7} {'peak MiB':>9} {'(workers)':>9} {'json MiB':>8}  target")
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-audit-{size}-") as tmp:
             folder = Path(tmp) / "in"
             out = Path(tmp) / "out"
             generate(size, folder, seed=CORPUS_SEED, seeds=seeds)
-            child = subprocess.run([sys.executable, __file__, "--child", str(folder), str(out)],
+            child = subprocess.run([sys.executable, __file__, "--child", str(folder), str(out), str(int(index))],
                                    capture_output=True, text=True, cwd=REPO)
             if child.returncode != 0:
                 print(f"{size:>7}  FAILED: {child.stderr.strip()[-2000:]}")
@@ -94,7 +95,7 @@ def bench_audit(sizes: list[int], keep: Path | None = None) -> bool:
             verdict = f"< {seconds:.0f} s" + (f", < {gib:.0f} GiB" if gib else "") + (" ✓" if met else " MISSED")
         print(f"{r['files']:>7} {r['rows']:>9} {r['findings']:>9} {r['wall']:>8.1f} {st['read']:>6.1f} "
               f"{st.get('index', 0.0):>6.1f} {st['checks']:>7.1f} {st['write']:>6.1f} {r['rows'] / r['wall']:>7.0f} "
-              f"{peak:>9.0f}  {verdict}")
+              f"{peak:>9.0f} {r['peak_children_mib']:>9.0f} {r['json_mib']:>8.0f}  {verdict}")
         if r["failures"] or r["check_errors"]:
             print(f"        ! {r['failures']} unreadable files, {r['check_errors']} check errors")
             ok = False
@@ -102,8 +103,8 @@ def bench_audit(sizes: list[int], keep: Path | None = None) -> bool:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        print(json.dumps(run_child(sys.argv[2], sys.argv[3])))
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(run_child(sys.argv[2], sys.argv[3], sys.argv[4] == "1")))
         sys.exit(0)
     sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "100").split(",")]
-    sys.exit(0 if bench_audit(sizes) else 1)
+    sys.exit(0 if bench_audit(sizes, index="--no-index" not in sys.argv) else 1)

@@ -2,6 +2,13 @@
 
 bench_parse: ingest throughput on the bundled corpus — every seed read N times in one process
 (the per-file cost an audit of a whole county pays), with peak memory.
+bench_audit (bench_audit.py): 100 / 1,000 / 17,000 generated submissions audited end to end
+(read → corpus index → all checks → findings.json): wall time, peak memory, rows/s.
+bench_neardup (bench_neardup.py): the near-duplicate stage vs all-pairs rapidfuzz on 20,000 rows.
+
+    python benchmarks/run.py                       # parse + audit 100,1000 + near-duplicates
+    python benchmarks/run.py --sizes 100,1000,17000  # the province case takes many minutes
+    python benchmarks/run.py --only audit --sizes 100 --no-index
 """
 from __future__ import annotations
 
@@ -41,10 +48,27 @@ def bench_parse(rounds: int) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--sizes", default="100,1000", help="submissions per audit run, comma-separated")
+    parser.add_argument("--rows", type=int, default=20000, help="text units for the near-duplicate benchmark")
+    parser.add_argument("--only", choices=("parse", "audit", "neardup"), action="append",
+                        help="run only these benchmarks (repeatable)")
+    parser.add_argument("--no-index", action="store_true", help="audit without the corpus index stage")
     args = parser.parse_args()
-    ok = bench_parse(args.rounds)
+    chosen = set(args.only or ("parse", "audit", "neardup"))
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    ok = True
+    if "parse" in chosen:
+        ok &= bench_parse(args.rounds)
+    if "audit" in chosen:
+        from bench_audit import bench_audit
+
+        ok &= bench_audit([int(s) for s in args.sizes.split(",") if s.strip()], index=not args.no_index)
+    if "neardup" in chosen:
+        from bench_neardup import bench_neardup
+
+        ok &= bench_neardup(args.rows)
     print("bench: all targets met" if ok else "bench: TARGET MISSED")
     return 0 if ok else 1
 
