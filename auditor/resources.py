@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 import yaml
 
@@ -34,6 +35,13 @@ def bundled_dir(name: str) -> Path:
     raise FileNotFoundError(f"找不到数据文件夹 {name}/（安装不完整？）")
 
 
+def load_yaml(text: str | IO[str]) -> Any:
+    """yaml.safe_load through libyaml's C parser when PyYAML has it (it parses the ~30 rule and
+    lexicon files ten times faster — most of a single-file audit's start-up otherwise)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader, C or Python
+
+
 @lru_cache(maxsize=None)
 def lexicon(name: str) -> dict:
     """A word list from rules/lexicons/NAME.yaml; a province's rules folder may replace it,
@@ -42,5 +50,5 @@ def lexicon(name: str) -> dict:
         path = folder / "lexicons" / f"{name}.yaml"
         if path.is_file():
             with path.open(encoding="utf-8") as file:
-                return yaml.safe_load(file) or {}
+                return load_yaml(file) or {}
     raise FileNotFoundError(f"找不到词表 lexicons/{name}.yaml")

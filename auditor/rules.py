@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .resources import bundled_dir
+from .resources import bundled_dir, load_yaml
 from .taxonomy import CATEGORIES, SEVERITIES
 
 
@@ -39,7 +39,7 @@ REQUIRED = ("code", "category", "title", "severity", "group", "why", "fix")
 
 def load_rule(path: Path) -> RuleDoc:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise RuleError(f"{path}: YAML 格式错误：{error}") from error
     missing = [k for k in REQUIRED if not data.get(k)]

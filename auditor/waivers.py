@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .config import ConfigError
+from .resources import load_yaml
 from .schema import Finding
 
 
@@ -42,7 +43,7 @@ def load_waivers(path: Path | None) -> list[Waiver]:
     if path is None:
         return []
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or []
     except FileNotFoundError as error:
         raise ConfigError(f"豁免文件不存在：{path}") from error
     except yaml.YAMLError as error:

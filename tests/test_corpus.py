@@ -243,6 +243,10 @@ def test_boilerplate_statistics(county, seeds):
     assert [u["source"] for u in only["units"]] == [seeds["003"].source]
     assert all(any(p["source"] == seeds["003"].source for p in t["places"]) or t["places_total"] > len(t["places"])
                for t in only["shared_texts"])
+    # one submission's statistics walk only its own clusters, with the same result as the whole
+    assert only["units"] == [u for u in units if u["source"] == seeds["003"].source]
+    assert all(t in texts or t["units"] <= texts[-1]["units"] for t in only["shared_texts"])
+    assert boilerplate(county, list(seeds.values())) == stats
 
 
 # ---------------------------------------------------------------- CLI and reports

@@ -15,6 +15,7 @@ pairs.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import pickle
 import re
@@ -367,28 +368,39 @@ class CorpusIndex:
             self._formulas = Formulas.load()
         return self._formulas
 
-    def _orgs(self, key_ids: Iterable[int]) -> set[str]:
-        orgs = set()
-        for kid in key_ids:
+    def _orgs(self, key_ids: Iterable[int], enough: int | None = None) -> set[str]:
+        """The units (organisations) holding these keys; stops once more than `enough` are
+        seen — a text the whole province shares must not be walked occurrence by occurrence."""
+        orgs: set[str] = set()
+        for kid in sorted(key_ids):
             for u in self.key_units.get(kid, ()):
                 orgs.add(normalise(self.units[u].unit_name) or self.unit_owner[u])
+                if enough is not None and len(orgs) > enough:
+                    return orgs
         return orgs
 
     def is_common(self, kid: int) -> bool:
         """Listed formula, or used (with its near copies) by more than formula_min_units units."""
         if kid not in self._common:
             text = self.units[self.key_units[kid][0]].text if self.key_units.get(kid) else self.near.keys[kid]
+            limit = self.options.formula_min_units
             self._common[kid] = (self.formulas.covers(text, self.options.formula_residue)
-                                 or len(self._orgs({kid, *self.near.neighbours.get(kid, ())})) > self.options.formula_min_units)
+                                 or len(self._orgs({kid, *self.near.neighbours.get(kid, ())}, limit)) > limit)
         return self._common[kid]
 
     # -- queries --------------------------------------------------------------------------------
 
-    def query(self, submission: Submission) -> list[Copy]:
+    def query(self, submission: Submission, max_places: int = 50) -> list[Copy]:
         """Each text unit of `submission` that another project (of any submission in the index,
-        this one's other tables included) holds the same or nearly the same text as."""
+        this one's other tables included) holds the same or nearly the same text as, with at
+        most `max_places` of those places, most similar first.
+
+        A common formula is reported with only the first places found: it is shared wording,
+        and walking every one of its occurrences for every submission would make a province
+        audit quadratic."""
         units = extract_units(submission)
         fp = fingerprint(submission, units)
+        limit = self.options.formula_min_units
         found: list[Copy] = []
         for unit in units:
             key = unit.key
@@ -396,30 +408,30 @@ class CorpusIndex:
             near = set(self.near.neighbours.get(kid, ())) if kid is not None else self.near.search(key)
             if kid is not None:
                 near.add(kid)
+                common = self.is_common(kid)
+            else:
+                orgs = self._orgs(near, limit) | {normalise(submission.unit_name) or fp}
+                common = self.formulas.covers(unit.text, self.options.formula_residue) or len(orgs) > limit
+            scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
+                             for other_kid in near), key=lambda item: (-item[0], item[1]))
             others: dict[tuple, tuple[TextUnit, float, str]] = {}
-            for other_kid in near:
-                score = 100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid])
+            for score, other_kid in scored:
+                if common and len(others) >= max_places:
+                    break
                 for u in self.key_units.get(other_kid, ()):
                     owner = self.unit_owner[u]
                     other = self.units[u]
-                    if owner == fp and other.table == unit.table:
-                        continue  # the same project
-                    if other.kind == "narrative" or unit.kind == "narrative":
-                        if owner == fp:
-                            continue
+                    if owner == fp and (other.table == unit.table or "narrative" in (other.kind, unit.kind)):
+                        continue  # the same project, or this submission's own Part 1
                     place = (owner, other.table, other.row, other.kind, other.index)
-                    if place not in others or others[place][1] < score:
+                    if place not in others:  # keys come best first: the first score is the best
                         others[place] = (other, score, owner)
+                    if common and len(others) >= max_places:
+                        break
             if not others:
                 continue
-            if kid is not None:
-                common = self.is_common(kid)
-            else:
-                orgs = self._orgs(near) | {normalise(submission.unit_name) or fp}
-                common = (self.formulas.covers(unit.text, self.options.formula_residue)
-                          or len(orgs) > self.options.formula_min_units)
-            ranked = sorted(others.values(), key=lambda item: (-item[1], item[0].source, item[0].table,
-                                                                item[0].row or 0, item[0].index))
+            ranked = heapq.nsmallest(max_places, others.values(), key=lambda item: (
+                -item[1], item[0].source, item[0].table, item[0].row or 0, item[0].index))
             found.append(Copy(unit, ranked, common))
         return found
 

@@ -11,6 +11,27 @@ from .index import CorpusIndex
 from .units import fingerprint, normalise
 
 
+def _clusters_around(index: CorpusIndex, keys: set[int]) -> dict[int, int]:
+    """key id → cluster id for the clusters that hold `keys` only: a breadth-first walk of the
+    neighbour graph from those keys, so one submission's statistics against a province index do
+    not label every key of the province. A cluster's id is its smallest key, as in _clusters."""
+    cluster_of: dict[int, int] = {}
+    for start in sorted(keys):
+        if start in cluster_of:
+            continue
+        component, frontier = {start}, [start]
+        while frontier:
+            kid = frontier.pop()
+            for other in index.near.neighbours.get(kid, ()):
+                if other not in component:
+                    component.add(other)
+                    frontier.append(other)
+        root = min(component)
+        for kid in component:
+            cluster_of[kid] = root
+    return cluster_of
+
+
 def _clusters(index: CorpusIndex) -> dict[int, int]:
     """key id → cluster id: near copies, transitively (union-find over the neighbour graph)."""
     parent = list(range(len(index.near.keys)))
@@ -41,14 +62,22 @@ def boilerplate(index: CorpusIndex, submissions: Iterable[Submission] | None = N
     common formulas aside) and the share. With `submissions`, only the texts those submissions
     hold and only their rows."""
     min_chars = index.options.short_len if min_chars is None else min_chars
-    cluster_of = _clusters(index)
     wanted: set[str] | None = None
-    if submissions is not None:
-        wanted = {fingerprint(s) for s in submissions}
     members: dict[int, list[int]] = defaultdict(list)  # cluster → unit positions
-    for position, kid in enumerate(index.unit_keys):
-        if len(index.near.keys[kid]) >= min_chars:
-            members[cluster_of[kid]].append(position)
+    if submissions is None:
+        cluster_of = _clusters(index)
+        for position, kid in enumerate(index.unit_keys):
+            if len(index.near.keys[kid]) >= min_chars:
+                members[cluster_of[kid]].append(position)
+    else:
+        wanted = {fingerprint(s) for s in submissions}
+        own = {kid for kid, owner in zip(index.unit_keys, index.unit_owner) if owner in wanted}
+        cluster_of = _clusters_around(index, own)
+        for kid, cluster in cluster_of.items():
+            if len(index.near.keys[kid]) >= min_chars:
+                members[cluster].extend(index.key_units.get(kid, ()))
+        for positions in members.values():
+            positions.sort()
 
     def project(position: int) -> tuple[str, int]:
         return (index.unit_owner[position], index.units[position].table)
