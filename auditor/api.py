@@ -15,6 +15,7 @@ from .ingest import ReadResult, collect_inputs, read_submission
 from .ingest.guards import InputRejected
 from .io_utils import write_atomic, write_json_atomic
 from .engine import Engine
+from .ml.scoring import apply_scores
 from .schema import Finding, Submission
 from .taxonomy import SEVERITIES
 
@@ -146,16 +147,17 @@ def _init_worker(engine: Engine | None) -> None:
         set_segmenter(_worker_engine.config.segmenter)
 
 
-def _audit_one(submission: Submission) -> tuple[list[Finding], list[str], int]:
+def _audit_one(submission: Submission) -> tuple[list[Finding], list[str], int, list[float | None]]:
     result = _worker_engine.audit(submission)
-    return result.findings, result.errors, len(result.waived)
+    return result.findings, result.errors, len(result.waived), result.scores
 
 
 def _read_and_audit_one(path: str) -> tuple[ReadResult, list[Finding], list[str], int]:
     read = _read_one(path)
     if read.submission is None:
         return read, [], [], 0
-    return (read, *_audit_one(read.submission))
+    # the scores are already on the submission that travels back with the ReadResult
+    return (read, *_audit_one(read.submission)[:3])
 
 
 @contextmanager
@@ -193,7 +195,8 @@ def audit_batch(batch: BatchResult, engine: Engine | None = None, *, workers: in
         strings: dict[str, str] = {}
         with _pool(workers, engine) as pool:
             results = pool.map(_audit_one, submissions, chunksize=_chunksize(len(submissions), workers))
-            for findings, errors, waived in results:
+            for submission, (findings, errors, waived, scores) in zip(submissions, results):
+                apply_scores(submission, scores)  # the worker scored its own copy
                 run.findings.extend(_share_strings(findings, strings))
                 run.check_errors.extend(errors)
                 run.waived += waived
@@ -469,3 +472,4 @@ def explain_rule(code: str, rules_folder: Path | None = None) -> Explanation:
         result = single.audit(submission)
         explanation.cases.append(CaseResult(number, case, submission, result.findings, result.errors))
     return explanation
+

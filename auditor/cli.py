@@ -281,5 +281,44 @@ def _engine(rules: Path | None, config_path: Path | None):
         raise typer.Exit(2) from error
 
 
+# ---------------------------------------------------------------- classifiers (issue 5)
+
+
+@app.command()
+def train(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="已标注的材料（默认：corpus/ 下的全部文本）", show_default=False)] = None,
+    labels: Annotated[Optional[Path], typer.Option("--labels", help="标注文件夹（默认：corpus/labels）")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="模型输出文件夹（默认：models/）")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """训练指标明确度模型和二级类别模型：按材料分组交叉验证，导出模型和模型卡片（model_card.json）。"""
+    from .ml.train import train as train_models
+    from .resources import models_dir
+
+    root = Path.cwd()
+    paths = paths or [root / "corpus"]
+    labels = labels or root / "corpus" / "labels"
+    out = out or models_dir()
+    if not labels.is_dir():
+        err.print(f"[red]找不到标注文件夹 {escape(str(labels))}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    batch = _read(paths, out, quiet, None)
+    try:
+        card = train_models(batch.submissions, labels, out)
+    except ValueError as error:
+        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+    _report_batch(batch, quiet)
+    spec = card["models"]["specificity"]["metrics"]
+    cat = card["models"]["category"]["metrics"]
+    mismatch = card["models"]["category"]["level_mismatch"]
+    err.print(
+        f"已训练：{card['data']['rows']} 行（{len(card['data']['submissions'])} 份材料），按材料分组交叉验证——"
+        f"明确度 AUC（不可考核 vs 其余）{spec['auc_unassessable_vs_rest']:.3f}；"
+        f"二级类别 macro-F1 {cat['macro_f1']:.3f}，准确率 {cat['accuracy']:.3f}；"
+        f"归类错误模型判断阈值 {mismatch['threshold']}。写入 {escape(str(out))}", soft_wrap=True)
+    raise typer.Exit(1 if batch.failures else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -154,6 +154,14 @@ class _Model:
     ratio: re.Pattern[str] | None = None
     ratio_neutralizes: frozenset[str] = frozenset()
     time_point: re.Pattern[str] | None = None
+    literals_by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first char → literal indices
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[int]] = {}
+        for i, (term, _topic, _weight) in enumerate(self.literals):
+            if term:
+                index.setdefault(term[0], []).append(i)
+        self.literals_by_first = {ch: tuple(ids) for ch, ids in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -190,12 +198,10 @@ def model_params() -> dict[str, Any]:
     without its own `model:` block uses the bundled one."""
     params = lexicon("topics").get("model")
     if not params:
-        import yaml
-
-        from .resources import bundled_dir
+        from .resources import bundled_dir, load_yaml
 
         path = bundled_dir("rules") / "lexicons" / "topics.yaml"
-        params = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("model") or {}
+        params = (load_yaml(path.read_text(encoding="utf-8")) or {}).get("model") or {}
     return dict(params)
 
 
@@ -212,7 +218,10 @@ def _hits(text: str) -> tuple[tuple[str, str, float], ...]:
     """(term as written, topic, weight) for the non-overlapping longest lexicon matches."""
     model = _model()
     found: list[tuple[int, int, float, str]] = []  # start, end, weight, topic
-    for term, topic, weight in model.literals:
+    # only the terms whose first character occurs in the text, in lexicon order (ties in the
+    # sort below keep that order)
+    candidates = sorted({i for ch in set(text) for i in model.literals_by_first.get(ch, ())})
+    for term, topic, weight in (model.literals[i] for i in candidates):
         start = text.find(term)
         while start >= 0:
             found.append((start, start + len(term), weight, topic))
@@ -500,6 +509,26 @@ def _value_off_topic(declared: str, subject: Evidence, value_ev: Evidence, param
     return None
 
 
+def open_to_second_opinion(indicator: Any, predicted: str | None = None) -> bool:
+    """Whether the trained category model may report this row as belonging to `predicted` (a 二级
+    key; LEVEL_MISMATCH.model): the topic model does not report the row itself (assess_fit),
+    VALUE_KIND does not own it, and the lexicon's words in the name and description do not back
+    the declared 二级 at least as strongly as the predicted one ("森林覆盖率" under 生态效益 stays).
+    The classifier, trained on a few hundred rows, speaks only where the lexicon is not surer."""
+    declared = level2_key(indicator.level2)
+    if declared is None or assess_fit(indicator) is not None or value_kind_owns(indicator):
+        return False
+    evidence = topic_evidence(f"{indicator.level3}｜{indicator.description}")
+    known = topics()
+
+    def support(key: str | None) -> float:
+        return sum(weight for name, weight in evidence.scores.items()
+                   if name in known and key in known[name].fits and weight > 0)
+
+    backing = support(declared)
+    return backing == 0 or (predicted is not None and support(predicted) > backing)
+
+
 def value_kind_owns(indicator: Any) -> bool:
     """Money as a 数量 (RULEBOOK 3: "投入数量不能作为绩效目标"): the wrong kind of value is the
     defect whatever the 三级 says ("资金成本 | 10万元" under 数量指标). VALUE_KIND reports the
@@ -670,7 +699,7 @@ class _PercentWords:
 
 
 @lru_cache(maxsize=1)
-def _percent_words() -> _PercentWords:
+def percent_words() -> _PercentWords:
     spec = lexicon("vague").get("percent_undefined") or {}
     return _PercentWords(
         tuple(spec.get("ratio_words") or ()),
@@ -697,7 +726,7 @@ def undefined_percent(indicator: Any) -> UndefinedPercent | None:
     value = getattr(indicator, "parsed", None)
     if value is None or value.placeholder or value.kind != "percent":
         return None
-    words = _percent_words()
+    words = percent_words()
     if level2_key(indicator.level2) not in words.categories:
         return None
     name = _squash(normalize_text(indicator.level3 or ""))

@@ -21,10 +21,12 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # checks that crashed on a submission
     waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
+    scores: list[float | None] = field(default_factory=list)  # specificity per indicator, table/row order
 
 
 class Engine:
-    def __init__(self, config: Config | None = None, rules_folder: Path | None = None, corpus: Any = None):
+    def __init__(self, config: Config | None = None, rules_folder: Path | None = None, corpus: Any = None,
+                 models: Any = "bundled"):
         self.config = config or Config()
         self.rules: dict[str, RuleDoc] = load_rules(rules_folder)
         self.checks = load_checks()
@@ -35,15 +37,25 @@ class Engine:
         self.enabled = [code for code in self.config.enabled(self.rules) if code in self.checks]
         self.waivers = load_waivers(self.config.waivers)
         self.corpus = corpus
+        # (specificity, category) classifiers: the bundled ones unless given (None: no ml stage)
+        if models == "bundled":
+            from .ml.model import bundled_models
+
+            models = bundled_models()
+        self.models = models
         if self.config.segmenter:
             set_segmenter(self.config.segmenter)
 
     def audit(self, submission: Submission) -> AuditResult:
         result = AuditResult()
+        from .ml.scoring import score_submission
+
+        result.scores = score_submission(submission, self.models[0] if self.models else None)
         found: list[Finding] = []
         for code in self.enabled:
             rule = self.rules[code]
-            context = Context(rule=rule, options=self.config.options_for(rule), submission=submission, corpus=self.corpus)
+            context = Context(rule=rule, options=self.config.options_for(rule), submission=submission,
+                              corpus=self.corpus, models=self.models)
             try:
                 found.extend(self.checks[code].run(submission, context))
             except Exception as error:  # one broken check must not take the run down

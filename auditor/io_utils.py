@@ -20,7 +20,7 @@ def _default_mode() -> int:
 
 
 @contextmanager
-def _atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
+def atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
     """An open temporary file beside `path`; renamed onto `path` only when the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -37,7 +37,7 @@ def _atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    with _atomic_file(path, "wb") as file:
+    with atomic_file(path, "wb") as file:
         file.write(data)
 
 
@@ -45,7 +45,7 @@ def write_json_atomic(path: Path, document: Any) -> None:
     """The same bytes as `json.dumps(document, ensure_ascii=False, indent=2) + "\n"`, streamed to
     the file piece by piece: a province-sized findings.json (gigabytes) is never held in memory
     as one string plus its UTF-8 copy."""
-    with _atomic_file(path, "w", encoding="utf-8", newline="", buffering=1 << 20) as file:
+    with atomic_file(path, "w", encoding="utf-8", newline="", buffering=1 << 20) as file:
         for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
             file.write(chunk)
         file.write("\n")

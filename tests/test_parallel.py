@@ -31,11 +31,15 @@ def _rows(run: api.AuditRun) -> list[dict]:
 def test_pool_paths_match_serial(folder):
     engine = Engine()
     serial_batch = api.read_batch([folder], workers=1)
-    serial = api.audit_batch(serial_batch, engine, workers=1)
     pooled_batch = api.read_batch([folder], workers=2)
     assert [r.submission.to_dict() for r in pooled_batch.results] == [r.submission.to_dict() for r in serial_batch.results]
+    serial = api.audit_batch(serial_batch, engine, workers=1)
     pooled = api.audit_batch(pooled_batch, engine, workers=2)
     assert _rows(pooled) == _rows(serial) and serial.findings
+    # the specificity scores computed in the workers reach the parent's submissions
+    scored = [r.submission.to_dict() for r in pooled_batch.results]
+    assert scored == [r.submission.to_dict() for r in serial_batch.results]
+    assert all(i["specificity"] is not None for s in scored for t in s["tables"] for i in t["indicators"])
     assert (pooled.check_errors, pooled.waived) == (serial.check_errors, serial.waived)
     combined = api.audit_files([folder], engine, workers=2)
     assert [r.source for r in combined.batch.results] == [r.source for r in serial_batch.results]

@@ -53,6 +53,7 @@ class Context:
     options: dict[str, Any]
     submission: Submission
     corpus: Any = None  # cross-submission index (issue 4); None when auditing one file alone
+    models: Any = None  # (specificity, category) classifiers (ml/model.py); None when not trained
     extras: dict[str, Any] = field(default_factory=dict)
 
     def option(self, name: str) -> Any:

@@ -1,0 +1,169 @@
+"""Labelled indicator rows: the CSV files in `corpus/labels/` joined to freshly parsed submissions.
+
+A label file holds one row per indicator, keyed by (submission, table, row) with the row's cell text
+copied beside the labels. The copy is what makes the join safe: when the parser or a seed changes,
+a label whose text no longer matches its row is reported instead of being trained on silently.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..schema import Indicator, ProjectTable, Submission
+
+# The nine 二级 categories (RULEBOOK 1) in their canonical spelling; labels use these names.
+CATEGORIES = (
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+)
+SPECIFICITY_LEVELS = (0, 1, 2)  # 0 unassessable, 1 partly, 2 measurable and specific (GUIDE.md)
+
+TEXT_COLUMNS = ("project", "level1", "level2", "level3", "description", "value", "basis")
+LABEL_COLUMNS = ("specificity", "category", "note")
+CSV_COLUMNS = ("submission", "table", "row", *TEXT_COLUMNS, *LABEL_COLUMNS)
+
+
+@dataclass(frozen=True)
+class LabelledRow:
+    """One indicator with its labels and the context a model may use (never the labels' note)."""
+
+    submission: str
+    table: int
+    indicator: Indicator
+    project: str
+    fund_use: str
+    specificity: int
+    category: str
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.submission, self.table, self.indicator.row)
+
+
+class LabelError(ValueError):
+    """A label file that cannot be used as it stands; the message names the file and line."""
+
+
+def submission_id(source: str | Path) -> str:
+    """Submissions are keyed by file stem ("000_6ab5f2bce6e16cff"), stable across checkouts."""
+    return Path(source).stem
+
+
+def skeleton_rows(submission: Submission) -> list[dict[str, str]]:
+    """The unlabelled CSV rows for one parsed submission, in table and row order."""
+    sid = submission_id(submission.source)
+    out = []
+    for table in submission.tables:
+        for ind in table.indicators:
+            out.append(
+                {
+                    "submission": sid,
+                    "table": str(table.number),
+                    "row": str(ind.row),
+                    "project": table.project,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "level3": ind.level3,
+                    "description": ind.description,
+                    "value": ind.value,
+                    "basis": ind.basis,
+                    "specificity": "",
+                    "category": "",
+                    "note": "",
+                }
+            )
+    return out
+
+
+def write_label_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    from ..io_utils import atomic_file
+
+    with atomic_file(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_label_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise LabelError(f"{path.name}：缺少列 {', '.join(missing)}")
+        return list(reader)
+
+
+def _check_label(path: Path, line: int, rec: dict[str, str]) -> tuple[int, str]:
+    try:
+        spec = int(rec["specificity"])
+    except ValueError:
+        raise LabelError(f"{path.name} 第{line}行：specificity 应为 0/1/2，实为“{rec['specificity']}”") from None
+    if spec not in SPECIFICITY_LEVELS:
+        raise LabelError(f"{path.name} 第{line}行：specificity 应为 0/1/2，实为“{spec}”")
+    cat = rec["category"].strip()
+    if cat not in CATEGORIES:
+        raise LabelError(f"{path.name} 第{line}行：category “{cat}” 不是九个二级指标之一")
+    return spec, cat
+
+
+def join_labels(
+    submissions: list[Submission], label_dir: Path
+) -> tuple[list[LabelledRow], list[str]]:
+    """Labelled rows for every label whose key and text match a parsed indicator.
+
+    Returns (rows, problems); a problem is a label that could not be joined (unknown key, or the
+    row's text changed since labelling). Rows without a label are simply absent.
+    """
+    by_key: dict[tuple[str, int, int], tuple[ProjectTable, Indicator]] = {}
+    for sub in submissions:
+        sid = submission_id(sub.source)
+        for table in sub.tables:
+            for ind in table.indicators:
+                by_key[(sid, table.number, ind.row)] = (table, ind)
+    rows: list[LabelledRow] = []
+    problems: list[str] = []
+    for path in sorted(label_dir.glob("*.csv")):
+        for line, rec in enumerate(read_label_csv(path), start=2):
+            key = (rec["submission"], int(rec["table"]), int(rec["row"]))
+            if key not in by_key:
+                problems.append(f"{path.name} 第{line}行：找不到 {key[0]} 表{key[1]} 第{key[2]}行")
+                continue
+            table, ind = by_key[key]
+            if rec["level3"] != ind.level3 or rec["value"] != ind.value:
+                problems.append(
+                    f"{path.name} 第{line}行：表{key[1]} 第{key[2]}行文字已变"
+                    f"（标注时“{rec['level3']}｜{rec['value']}”，现为“{ind.level3}｜{ind.value}”）"
+                )
+                continue
+            spec, cat = _check_label(path, line, rec)
+            rows.append(
+                LabelledRow(
+                    submission=key[0],
+                    table=key[1],
+                    indicator=ind,
+                    project=table.project,
+                    fund_use=table.fund_use,
+                    specificity=spec,
+                    category=cat,
+                )
+            )
+    rows.sort(key=lambda r: r.key)
+    return rows, problems
+
+
+def label_data_hash(label_dir: Path) -> str:
+    """sha256 over the label files (names and bytes) — recorded in the model card."""
+    digest = hashlib.sha256()
+    for path in sorted(label_dir.glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

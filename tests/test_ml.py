@@ -1,0 +1,209 @@
+"""The classifiers: labels join the parsed seeds, the numpy scorer reproduces scikit-learn, the
+bundled models are the ones `auditor train` makes from the bundled labels, and the scores reach
+findings.json and LEVEL_MISMATCH."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from auditor.cases import submission_from_case
+from auditor.config import Config
+from auditor.engine import Engine
+from auditor.ingest import read_submission
+from auditor.ml import train as training
+from auditor.ml.dataset import CATEGORIES, CSV_COLUMNS, join_labels, label_data_hash
+from auditor.ml.model import (CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel, RowBatch, load_models,
+                              specificity_scores)
+from auditor.resources import models_dir
+
+REPO = Path(__file__).resolve().parents[1]
+LABELS = REPO / "corpus" / "labels"
+SEEDS = sorted((REPO / "corpus").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return [read_submission(p) for p in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def labelled(seeds):
+    rows, problems = join_labels(seeds, LABELS)
+    return rows, problems
+
+
+def test_every_seed_row_is_labelled_once(seeds, labelled):
+    rows, problems = labelled
+    assert problems == []
+    total = sum(len(t.indicators) for s in seeds for t in s.tables)
+    assert len(rows) == total == len({r.key for r in rows})
+    assert {r.category for r in rows} <= set(CATEGORIES)
+    assert {r.specificity for r in rows} == {0, 1, 2}
+
+
+def test_a_label_whose_row_text_changed_is_refused(seeds, tmp_path):
+    for path in LABELS.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    target = tmp_path / "000_6ab5f2bce6e16cff.csv"
+    with open(target, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["level3"] = "别的指标"
+    rows[1]["table"] = "99"
+    with open(target, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    joined, problems = join_labels(seeds, tmp_path)
+    assert len(problems) == 2
+    assert "文字已变" in problems[0] and "别的指标" in problems[0]
+    assert "找不到" in problems[1] and "表99" in problems[1]
+    assert len(joined) == sum(len(t.indicators) for s in seeds for t in s.tables) - 2
+
+
+def test_numpy_scorer_reproduces_scikit_learn(labelled):
+    """The exported arrays give scikit-learn's own probabilities (temperature 1)."""
+    rows, _ = labelled
+    train_rows = [r for r in rows if r.submission != "001_283747494657e68c"]
+    test_rows = [r for r in rows if r.submission == "001_283747494657e68c"]
+    for kind, target in (("specificity", lambda r: str(r.specificity)), ("category", lambda r: r.category)):
+        docs, dense = training._inputs(train_rows, kind)
+        design, clf = training._fit(docs, dense, np.array([target(r) for r in train_rows]), 4.0)
+        model = training._export(kind, design, clf, temperature=1.0)
+        test_docs, test_dense = training._inputs(test_rows, kind)
+        expected = clf.predict_proba(design.transform(test_docs, test_dense))
+        got = model.probabilities([r.indicator for r in test_rows])
+        assert list(model.classes) == [str(c) for c in clf.classes_]
+        np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    spec, _ = load_models(str(models_dir()))
+    spec.save(tmp_path / "m.npz")
+    again = LinearTextModel.load(tmp_path / "m.npz")
+    assert again.classes == spec.classes and again.vocabulary == spec.vocabulary
+    np.testing.assert_array_equal(again.coef, spec.coef)
+    assert (again.temperature, again.flag_threshold) == (spec.temperature, spec.flag_threshold)
+
+
+def test_a_missing_model_says_how_to_make_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match="auditor train"):
+        LinearTextModel.load(tmp_path / "nothing.npz")
+
+
+def test_duplicate_rows_score_like_single_rows(seeds):
+    spec, _ = load_models(str(models_dir()))
+    rows = [i for s in seeds for t in s.tables for i in t.indicators]
+    together = specificity_scores(spec, rows + rows[:50])
+    alone = np.array([specificity_scores(spec, [r])[0] for r in rows[:50]])
+    np.testing.assert_allclose(together[:50], alone, atol=1e-12)
+    np.testing.assert_allclose(together[-50:], alone, atol=1e-12)
+    assert len(RowBatch(rows + rows[:50]).unique) == len(RowBatch(rows).unique)
+
+
+def test_bundled_models_come_from_the_bundled_labels(tmp_path):
+    """`auditor train` on the bundled corpus and labels writes the bundled models again (same
+    data hash, same arrays) and the card's cross-validated metrics; a label edit without
+    retraining fails here."""
+    card = json.loads((models_dir() / CARD_FILE).read_text(encoding="utf-8"))
+    assert card["data"]["sha256"] == label_data_hash(LABELS), "labels changed: run `auditor train`"
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    result = CliRunner().invoke(app, ["train", str(REPO / "corpus"), "--labels", str(LABELS), "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    fresh = json.loads((tmp_path / CARD_FILE).read_text(encoding="utf-8"))
+    assert fresh["models"]["specificity"]["metrics"] == card["models"]["specificity"]["metrics"]
+    assert fresh["models"]["category"]["metrics"] == card["models"]["category"]["metrics"]
+    for name in (SPECIFICITY_FILE, CATEGORY_FILE):
+        new, old = LinearTextModel.load(tmp_path / name), LinearTextModel.load(models_dir() / name)
+        assert new.vocabulary == old.vocabulary
+        np.testing.assert_allclose(new.coef, old.coef, atol=1e-8)
+    metrics = fresh["models"]["specificity"]["metrics"]
+    assert 0.0 <= metrics["auc_unassessable_vs_rest"] <= 1.0
+    assert set(fresh["models"]["category"]["metrics"]["per_class"]) <= set(CATEGORIES)
+
+
+def test_train_refuses_labels_that_do_not_match(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    (tmp_path / "labels").mkdir()
+    shutil.copy(LABELS / "000_6ab5f2bce6e16cff.csv", tmp_path / "labels" / "000_6ab5f2bce6e16cff.csv")
+    result = CliRunner().invoke(app, ["train", str(SEEDS[1]), "--labels", str(tmp_path / "labels"),
+                                      "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2
+    assert "找不到" in result.output and not (tmp_path / "out" / SPECIFICITY_FILE).exists()
+
+
+def test_specificity_ranks_vague_rows_below_measurable_ones():
+    spec, _ = load_models(str(models_dir()))
+    case = {"table": {"project": "村庄环境整治", "indicators": [
+        ["产出指标", "数量指标", "整治村庄数量", "完成人居环境整治的村庄个数", "≥12个", "整治方案"],
+        ["效益指标", "社会效益指标", "社会稳定", "社会稳定", "有所提高", "工作需要"],
+    ]}}
+    rows = submission_from_case(case).tables[0].indicators
+    measurable, vague = specificity_scores(spec, rows)
+    assert measurable > 0.6 > 0.4 > vague
+
+
+def test_every_audited_indicator_gets_a_score(seeds):
+    submission = read_submission(SEEDS[2])
+    Engine(Config(select=["VALUE_VAGUE"])).audit(submission)
+    scores = [i.specificity for t in submission.tables for i in t.indicators]
+    assert all(isinstance(s, float) and 0.0 <= s <= 1.0 for s in scores)
+    assert Engine(Config(select=["VALUE_VAGUE"]), models=None).audit(read_submission(SEEDS[2])).scores == [None] * len(scores)
+
+
+# ------------------------------------------------------------------------------------------------
+# LEVEL_MISMATCH.model
+# ------------------------------------------------------------------------------------------------
+
+OPEN_ROW = {"table": {"project": "综治维稳经费", "indicators": [
+    ["效益指标", "可持续影响指标", "重点人口管控率", "实际管控人口占应列管人口的比率", "≥95%", "工作方案"],
+]}}
+
+
+def _mismatch(models):
+    engine = Engine(Config(select=["LEVEL_MISMATCH"]), models=models)
+    return [f for f in engine.audit(submission_from_case(OPEN_ROW)).findings if f.rule == "LEVEL_MISMATCH.model"]
+
+
+def test_model_opinion_reports_with_its_calibrated_confidence():
+    spec, cat = load_models(str(models_dir()))
+    eager = dataclasses.replace(cat, flag_threshold=0.0)
+    findings = _mismatch((spec, eager))
+    assert len(findings) == 1
+    finding = findings[0]
+    confidence = float(eager.probabilities(submission_from_case(OPEN_ROW).tables[0].indicators).max())
+    assert finding.confidence == round(confidence, 2)
+    assert "分类模型判断" in finding.message and f"{confidence:.2f}" in finding.message
+    assert "可持续影响指标" in finding.message and finding.evidence == "重点人口管控率"
+
+
+def test_model_opinion_stays_below_its_threshold():
+    spec, cat = load_models(str(models_dir()))
+    assert _mismatch((spec, dataclasses.replace(cat, flag_threshold=1.01))) == []
+    assert _mismatch(None) == []
+
+
+def test_model_opinion_defers_to_the_lexicon():
+    """A row the topic model already reports, or whose words back its declared 二级, gets no
+    second opinion even from an eager model."""
+    spec, cat = load_models(str(models_dir()))
+    eager = dataclasses.replace(cat, flag_threshold=0.0)
+    case = {"table": {"project": "综合服务中心建设经费", "indicators": [
+        ["效益指标", "生态效益指标", "森林覆盖率", "森林面积占国土面积比例", "≥30%", "林业统计"],
+        ["效益指标", "经济效益指标", "补助金发放率", "补助金发放率", "≥90%", "组织部文件"],
+    ]}}
+    engine = Engine(Config(select=["LEVEL_MISMATCH"]), models=(spec, eager))
+    rules = [f.rule for f in engine.audit(submission_from_case(case)).findings]
+    assert "LEVEL_MISMATCH.model" not in rules
+    assert rules == ["LEVEL_MISMATCH.subject"]
