@@ -473,3 +473,63 @@ def explain_rule(code: str, rules_folder: Path | None = None) -> Explanation:
         explanation.cases.append(CaseResult(number, case, submission, result.findings, result.errors))
     return explanation
 
+
+# ---------------------------------------------------------------- summary and gallery (issue 6)
+
+SUMMARY_LINKED = (FINDINGS_JSON, XLSX_NAME, "gallery.html")  # other outputs the summary links when present
+
+
+def _failures(run: AuditRun) -> list[tuple[str, str]]:
+    return [(r.source, r.error or "") for r in run.batch.failures]
+
+
+def render_summary_outputs(run: AuditRun, present: Iterable[str] = ()) -> dict[str, bytes]:
+    """summary.html and summary.xlsx, plus the pages `auditor audit` writes (index.html and
+    reports/<file>.html) so the summary's links work. `present`: other outputs already in the
+    output folder (findings.json, 整改清单.xlsx, gallery.html) for the pages to link."""
+    from .report.html import render_html_reports
+    from .report.summary import SUMMARY_HTML, render_summary
+
+    present = [name for name in SUMMARY_LINKED if name in set(present)]
+    failures = _failures(run)
+    pages = render_html_reports(run.batch.submissions, run.findings, failures=failures, check_errors=run.check_errors,
+                                other_files=[(n, n) for n in [*present, SUMMARY_HTML]], boilerplate=run.boilerplate)
+    files = {path: page.encode("utf-8") for path, page in pages.items()}
+    files.update(render_summary(run.batch.submissions, run.findings, boilerplate=run.boilerplate, failures=failures,
+                                check_errors=run.check_errors, other_files=[(n, n) for n in present]))
+    return files
+
+
+def good_cases(rules_folder: Path | None = None) -> list[Any]:
+    """The clean pieces (report.gallery.GoodSample) of every rule's good cases: each case run
+    through all checks with default options, keeping only what none of them flags."""
+    from .cases import submission_from_case
+    from .report.gallery import good_samples
+
+    engine = Engine(rules_folder=rules_folder)
+    samples = []
+    for code, rule in sorted(engine.rules.items()):
+        for number, case in enumerate(rule.cases, start=1):
+            if case.get("kind") != "good":
+                continue
+            submission = submission_from_case(case, source=f"{code}-case-{number}")
+            samples += good_samples(code, str(case.get("name", "")), submission, engine.audit(submission).findings)
+    return samples
+
+
+def render_gallery_outputs(run: AuditRun, rules_folder: Path | None = None) -> dict[str, bytes]:
+    """gallery.html (the workshop deck) and gallery_pairs.xlsx."""
+    from .report.gallery import render_gallery
+    from .rules import load_rules
+
+    return render_gallery(run.batch.submissions, run.findings, load_rules(rules_folder), good_cases(rules_folder))
+
+
+def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write {relative path: bytes} into `out`, each file atomically; returns the paths."""
+    written = []
+    for relative, data in files.items():
+        target = Path(out) / relative
+        write_atomic(target, data)
+        written.append(target)
+    return written

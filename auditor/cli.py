@@ -5,6 +5,8 @@
     auditor parse PATH… [--out DIR]
     auditor rules [--rules DIR] [--config FILE]
     auditor explain CODE
+    auditor summary PATH… [--out DIR]     summary.html + summary.xlsx (and the per-submission reports)
+    auditor gallery PATH… [--out DIR]     gallery.html + gallery_pairs.xlsx (training deck)
 
 `audit` checks every file against the corpus index of the run (all files given), or with
 `--index INDEX` against a saved index of the whole county or province (`auditor index build`),
@@ -263,6 +265,76 @@ def explain(
         raise typer.Exit(2) from error
     typer.echo(render_explain(explanation), nl=False)
 
+
+# ---------------------------------------------------------------- summary and gallery (issue 6)
+
+RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="全县（省）语料索引（auditor index build 生成），对照其中全部文本查找照搬的文字", show_default=False)]
+
+
+def _audit_run(paths: list[Path], out: Path, quiet: bool, workers: int | None, rules: Path | None,
+               config: Path | None, index: Path | None) -> api.AuditRun:
+    """Read and check the batch as `audit` does (same config, rules and corpus index)."""
+    engine = _engine(rules, config)
+    corpus = _load_index(index) if index is not None else None
+    batch = _read(paths, out, quiet, workers)
+    return api.audit_with_corpus(batch, engine, corpus)
+
+
+def _write_and_exit(run: api.AuditRun, files: dict[str, bytes], out: Path, quiet: bool) -> None:
+    """Write the outputs (atomically), report unreadable files and crashed checks, exit as
+    `audit` does: 1 when a file could not be read or a check crashed, 2 when `out` cannot be written."""
+    try:
+        written = api.write_files(files, out)
+    except OSError as error:
+        err.print(f"[red]无法写入输出文件夹 {escape(str(out))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
+    _report_batch(run.batch, quiet)
+    for error in run.check_errors:
+        err.print(f"[red]{escape(error)}[/red]", soft_wrap=True)
+    if not quiet:
+        shown = [p for p in written if p.parent == Path(out)]
+        pages = len(written) - len(shown)
+        err.print(f"共 {len(run.findings)} 条问题；已写入 " + "、".join(escape(str(p)) for p in shown)
+                  + (f"（另有 {pages} 份逐份报告在 {escape(str(Path(out) / 'reports'))}）" if pages else ""), soft_wrap=True)
+    raise typer.Exit(1 if run.batch.failures or run.check_errors else 0)
+
+
+def _batch_page_command(name: str, render, help_text: str) -> None:
+    """Register `auditor NAME PATH…`: audit the batch as `audit` does, then write what
+    `render(run, out, rules)` returns. One definition for summary and gallery, whose options are the same."""
+
+    def command(
+        paths: PathsArg,
+        out: OutOpt = Path("reports"),
+        quiet: QuietOpt = False,
+        workers: WorkersOpt = None,
+        rules: RulesOpt = None,
+        config: ConfigOpt = None,
+        index: IndexOpt = None,
+    ) -> None:
+        run = _audit_run(paths, out, quiet, workers, rules, config, index)
+        _write_and_exit(run, render(run, out, rules), out, quiet)
+
+    command.__doc__ = help_text
+    app.command(name)(command)
+
+
+_batch_page_command(
+    "summary",
+    lambda run, out, rules: api.render_summary_outputs(run, [n for n in api.SUMMARY_LINKED if (out / n).is_file()]),
+    "全县（批次）汇总：单位排名、常见问题类别、复制最多的文字和图表（summary.html、summary.xlsx）。\n\n"
+    "各单位按每张项目表的问题数和指标具体性排名，附条形图和“问题类别 × 单位”热力图；"
+    "同时写出逐份报告（reports/）和 index.html，汇总页中的链接可直接打开。",
+)
+_batch_page_command(
+    "gallery",
+    lambda run, out, rules: api.render_gallery_outputs(run, rules),
+    "培训图集：每类问题的说明、本批次的真实例子和改写（gallery.html、gallery_pairs.xlsx）。\n\n"
+    "每类问题一节：是什么、为什么重要、怎样改，3–5 个真实例子（问题处标黄）和改写后的写法；"
+    "gallery_pairs.xlsx 列出全部有问题的指标行及其改写。可打印为 PDF（每类问题一页起）。",
+)
 
 def _stdout() -> Console:
     # created per call so it writes to whatever stdout is current (tests capture it)
