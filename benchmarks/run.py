@@ -5,6 +5,8 @@ bench_parse: ingest throughput on the bundled corpus — every seed read N times
 bench_audit (bench_audit.py): 100 / 1,000 / 17,000 generated submissions audited end to end
 (read → corpus index → all checks → findings.json): wall time, peak memory, rows/s.
 bench_neardup (bench_neardup.py): the near-duplicate stage vs all-pairs rapidfuzz on 20,000 rows.
+bench_ml (bench_ml.py): loading the classifiers; scoring 100,000 indicator rows.
+bench_single_file (bench_audit.py): `auditor audit FILE --index INDEX` against a county index, wall time.
 
     python benchmarks/run.py                       # parse + audit 100,1000 + near-duplicates
     python benchmarks/run.py --sizes 100,1000,17000  # the province case takes many minutes
@@ -52,11 +54,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--sizes", default="100,1000", help="submissions per audit run, comma-separated")
     parser.add_argument("--rows", type=int, default=20000, help="text units for the near-duplicate benchmark")
-    parser.add_argument("--only", choices=("parse", "audit", "neardup"), action="append",
+    parser.add_argument("--only", choices=("parse", "audit", "neardup", "ml", "single"), action="append",
                         help="run only these benchmarks (repeatable)")
     parser.add_argument("--no-index", action="store_true", help="audit without the corpus index stage")
+    parser.add_argument("--naive-rows", type=int, default=None,
+                        help="time the naive all-pairs loop on this many rows only (scaled; default: all)")
     args = parser.parse_args()
-    chosen = set(args.only or ("parse", "audit", "neardup"))
+    chosen = set(args.only or ("parse", "audit", "neardup", "ml", "single"))
     sys.path.insert(0, str(REPO / "benchmarks"))
     ok = True
     if "parse" in chosen:
@@ -68,7 +72,15 @@ def main() -> int:
     if "neardup" in chosen:
         from bench_neardup import bench_neardup
 
-        ok &= bench_neardup(args.rows)
+        ok &= bench_neardup(args.rows, naive_rows=args.naive_rows)
+    if "ml" in chosen:
+        from bench_ml import bench_ml
+
+        ok &= bench_ml()
+    if "single" in chosen:
+        from bench_audit import bench_single_file
+
+        ok &= bench_single_file()
     print("bench: all targets met" if ok else "bench: TARGET MISSED")
     return 0 if ok else 1
 
