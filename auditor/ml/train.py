@@ -269,6 +269,19 @@ def _versions() -> dict[str, str]:
             "scikit-learn": sklearn.__version__}
 
 
+def _card_entry(file: str, target: str, c: float, fields: tuple[str, ...], dense: tuple[str, ...],
+                model: LinearTextModel, metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "file": file, "target": target,
+        "estimator": f"LogisticRegression(C={c}, class_weight=balanced, multinomial)",
+        "text_features": {"analyzer": "character n-grams per cell", "ngram_range": list(NGRAM_RANGE),
+                          "cells": list(fields), "weighting": "TF-IDF, sublinear tf, l2", "min_df": MIN_DF,
+                          "terms": len(model.vocabulary)},
+        "dense_features": list(dense), "dense_weight": DENSE_WEIGHT,
+        "metrics": metrics,
+    }
+
+
 def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict[str, Any]:
     """Evaluate, fit on all rows, export both models and the card; returns the card."""
     started = time.perf_counter()
@@ -302,25 +315,11 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
         "evaluation": "leave-one-submission-out cross-validation (grouped by submission); "
                       "temperatures fitted on the out-of-fold logits",
         "models": {
-            "specificity": {
-                "file": SPECIFICITY_FILE, "target": "specificity label 0/1/2; score = E[label] / 2 in 0–1",
-                "estimator": f"LogisticRegression(C={C_SPECIFICITY}, class_weight=balanced, multinomial)",
-                "text_features": {"analyzer": "character n-grams per cell", "ngram_range": list(NGRAM_RANGE),
-                                  "cells": list(SPECIFICITY_FIELDS), "weighting": "TF-IDF, sublinear tf, l2",
-                                  "terms": len(specificity.vocabulary)},
-                "dense_features": list(SPECIFICITY_DENSE), "dense_weight": DENSE_WEIGHT,
-                "metrics": spec_metrics,
-            },
-            "category": {
-                "file": CATEGORY_FILE, "target": "the 二级 the row really belongs to (9 classes)",
-                "estimator": f"LogisticRegression(C={C_CATEGORY}, class_weight=balanced, multinomial)",
-                "text_features": {"analyzer": "character n-grams per cell", "ngram_range": list(NGRAM_RANGE),
-                                  "cells": list(CATEGORY_FIELDS), "weighting": "TF-IDF, sublinear tf, l2",
-                                  "terms": len(category.vocabulary)},
-                "dense_features": list(CATEGORY_DENSE), "dense_weight": DENSE_WEIGHT,
-                "metrics": cat_metrics,
-                "level_mismatch": mismatch,
-            },
+            "specificity": _card_entry(SPECIFICITY_FILE, "specificity label 0/1/2; score = E[label] / 2 in 0–1",
+                                       C_SPECIFICITY, SPECIFICITY_FIELDS, SPECIFICITY_DENSE, specificity, spec_metrics),
+            "category": {**_card_entry(CATEGORY_FILE, "the 二级 the row really belongs to (9 classes)", C_CATEGORY,
+                                       CATEGORY_FIELDS, CATEGORY_DENSE, category, cat_metrics),
+                         "level_mismatch": mismatch},
         },
         "training_seconds": round(time.perf_counter() - started, 1),
     }
