@@ -13,7 +13,7 @@ from typing import Any
 from . import __version__
 from .ingest import ReadResult, collect_inputs, read_submission
 from .ingest.guards import InputRejected
-from .io_utils import write_atomic, write_json_atomic
+from .io_utils import JsonStream, write_atomic, write_json_atomic
 from .engine import Engine
 from .ml.scoring import apply_scores
 from .schema import Finding, Submission
@@ -98,11 +98,13 @@ def read_batch(
     return batch
 
 
-def submissions_document(batch: BatchResult) -> dict[str, Any]:
-    """The `submissions` part of the findings.json contract, plus the files that failed."""
+def submissions_document(batch: BatchResult, lazy: bool = False) -> dict[str, Any]:
+    """The `submissions` part of the findings.json contract, plus the files that failed. `lazy`:
+    the submissions as a JsonStream (encoded one at a time by write_json_atomic)."""
+    dicts = (s.to_dict() for s in batch.submissions)
     return {
         "tool": dict(TOOL),
-        "submissions": [s.to_dict() for s in batch.submissions],
+        "submissions": JsonStream(dicts) if lazy else list(dicts),
         "errors": [{"source": r.source, "error": r.error} for r in batch.failures],
     }
 
@@ -252,9 +254,11 @@ def audit_files(
     return run
 
 
-def findings_document(run: AuditRun) -> dict[str, Any]:
-    document = submissions_document(run.batch)
-    document["findings"] = [f.to_dict() for f in run.findings]
+def findings_document(run: AuditRun, lazy: bool = False) -> dict[str, Any]:
+    """findings.json as a document; `lazy`: submissions and findings as JsonStreams."""
+    document = submissions_document(run.batch, lazy)
+    dicts = (f.to_dict() for f in run.findings)
+    document["findings"] = JsonStream(dicts) if lazy else list(dicts)
     document["check_errors"] = list(run.check_errors)
     document["waived"] = run.waived
     if run.boilerplate is not None:
@@ -313,13 +317,13 @@ def audit_with_corpus(batch: BatchResult, engine: Engine | None = None, corpus: 
 
 def write_parse_output(batch: BatchResult, out: Path) -> Path:
     target = out / "submissions.json"
-    write_json_atomic(target, submissions_document(batch))
+    write_json_atomic(target, submissions_document(batch, lazy=True))
     return target
 
 
 def write_audit_output(run: AuditRun, out: Path) -> Path:
     target = out / "findings.json"
-    write_json_atomic(target, findings_document(run))
+    write_json_atomic(target, findings_document(run, lazy=True))
     return target
 
 
@@ -344,9 +348,10 @@ def parse_formats(spec: str | Iterable[str] | None) -> list[str]:
     return [f for f in FORMATS if f in names] or list(FORMATS)
 
 
-def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS, linked: Iterable[str] = ()) -> dict[str, bytes]:
     """Every output file of a run as {path relative to the output folder: bytes}. Pure: the
-    reports are functions of the parsed submissions and the findings."""
+    reports are functions of the parsed submissions and the findings. `linked`: outputs written
+    elsewhere (a streamed findings.json) that the HTML pages should link to."""
     import json
 
     from .report.html import render_html_reports
@@ -363,7 +368,7 @@ def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS) -> dict[str,
         files[XLSX_NAME] = render_xlsx(submissions, run.findings, failures=failures, check_errors=run.check_errors,
                                        boilerplate=run.boilerplate)
     if "html" in formats:
-        others = [(name, name) for name in (FINDINGS_JSON, XLSX_NAME) if name in files]
+        others = [(name, name) for name in (FINDINGS_JSON, XLSX_NAME) if name in files or name in set(linked)]
         pages = render_html_reports(submissions, run.findings, failures=failures,
                                     check_errors=run.check_errors, other_files=others,
                                     boilerplate=run.boilerplate)
@@ -372,9 +377,15 @@ def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS) -> dict[str,
 
 
 def write_reports(run: AuditRun, out: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write the chosen outputs into `out` (each file atomically); returns the paths written."""
+    """Write the chosen outputs into `out` (each file atomically); returns the paths written.
+    findings.json is streamed to its file (a province run's is gigabytes), not rendered to bytes."""
+    formats = list(formats)
     written = []
-    for relative, data in render_outputs(run, formats).items():
+    if "json" in formats:
+        written.append(write_audit_output(run, Path(out)))
+    rest = [f for f in formats if f != "json"]
+    for relative, data in (render_outputs(run, rest, linked=[FINDINGS_JSON] if "json" in formats else [])
+                           if rest else {}).items():
         target = Path(out) / relative
         write_atomic(target, data)
         written.append(target)

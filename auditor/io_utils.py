@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -41,11 +41,51 @@ def write_atomic(path: Path, data: bytes) -> None:
         file.write(data)
 
 
+class JsonStream:
+    """A list-valued entry of a JSON document given as an iterable, encoded one item at a time
+    (write_json_atomic): two million findings are never all dicts at once."""
+
+    def __init__(self, items: Iterable[Any]):
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+
+def _indented(text: str, prefix: str, first: bool = True) -> str:
+    lines = text.split("\n")
+    head = prefix + lines[0] if first else lines[0]
+    return "\n".join([head, *(prefix + line for line in lines[1:])])
+
+
+def iter_json(document: Any) -> Iterator[str]:
+    """The text of `json.dumps(document, ensure_ascii=False, indent=2)`, in pieces. Top-level
+    values may be JsonStream: their items are encoded as they come, indented as json.dumps would.
+    (json's encoder escapes newlines inside strings, so every newline of an encoded item is
+    structural and can be re-indented.)"""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    if not isinstance(document, dict) or not any(isinstance(v, JsonStream) for v in document.values()):
+        yield from encoder.iterencode(document)
+        return
+    yield "{"
+    for number, (key, value) in enumerate(document.items()):
+        yield ("\n" if number == 0 else ",\n") + "  " + encoder.encode(str(key)) + ": "
+        if isinstance(value, JsonStream):
+            empty = True
+            for item in value:
+                yield ("[\n" if empty else ",\n") + _indented(encoder.encode(item), "    ")
+                empty = False
+            yield "[]" if empty else "\n  ]"
+        else:
+            yield _indented(encoder.encode(value), "  ", first=False)
+    yield "\n}"
+
+
 def write_json_atomic(path: Path, document: Any) -> None:
     """The same bytes as `json.dumps(document, ensure_ascii=False, indent=2) + "\n"`, streamed to
     the file piece by piece: a province-sized findings.json (gigabytes) is never held in memory
-    as one string plus its UTF-8 copy."""
+    as one string plus its UTF-8 copy, and JsonStream entries not even as objects."""
     with atomic_file(path, "w", encoding="utf-8", newline="", buffering=1 << 20) as file:
-        for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+        for chunk in iter_json(document):
             file.write(chunk)
         file.write("\n")
