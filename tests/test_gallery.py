@@ -179,6 +179,88 @@ def test_gallery_pairs_xlsx(rules, samples):
     assert "指标值：100百分比" in rows[1]["原指标（弱）"] and "指标值：100%" in rows[1]["改写（强）"]
     assert all(r["图集示例"] == "是" for r in rows)
     assert [c.value for c in workbook["类别说明"]["B"]][1:] == ["GOAL_DUP", "BASIS_ECHO", "UNIT_NONSTANDARD"]
+    assert all(r["原指标明确度"] == "—" for r in rows)  # the rows were not scored
+    assert rows[1]["参考指标明确度"] == "—"  # a rewrite is never scored
+
+
+# ---------------------------------------------------------------- real strong rows of the batch
+
+
+def scored(source: str, name: str, quality_scores: list[float | None]) -> Submission:
+    """A unit whose tables' 质量指标 rows (row 2) get `quality_scores`, one table each, with a text
+    of their own (a row identical to the weak one is never shown as its model)."""
+    submission = unit(source, name, tables=len(quality_scores))
+    for table, value in zip(submission.tables, quality_scores):
+        row = table.indicators[1]
+        row.level3, row.description, row.value = f"{name}{table.number}验收合格率", "验收合格数占验收总数的比例", "≥98%"
+        row.specificity = value
+    return submission
+
+
+def weak_quality_row(source: str = "a.txt", table: int = 1) -> Finding:
+    return finding(source, "UNIT_NONSTANDARD", 2, "value", "100百分比", "改为“100%”。", table=table)
+
+
+def test_real_strong_row_of_the_same_level2_from_another_unit_is_shown(rules, samples):
+    a = unit("a.txt", "甲镇", tables=1)
+    a.tables[0].indicators[1].specificity = 0.2
+    own = scored("a2.txt", "甲镇", [0.99])  # the same unit (another file of it): only if no other unit has one
+    b = scored("b.txt", "乙镇", [0.85, 0.93, 0.97])  # table 3 is flagged below
+    c = scored("c.txt", "丙镇", [0.79])  # below 0.8
+    for s in (b, c):
+        s.tables[0].indicators[0].specificity = 0.99  # 数量指标: another 二级
+    findings = [weak_quality_row(), finding("b.txt", "DESC_ECHO", 2, "description", "x", table=3)]
+    view = gallery.build_gallery([a, own, b, c], findings, rules, samples)
+    example = next(e for s in view.sections if s.code == "UNIT_NONSTANDARD" for e in s.examples)
+    assert (example.peer.unit, example.peer.table.number, example.peer.indicator.row) == ("乙镇", 2, 2)
+    assert example.corrected_from == "本批次写得好的同类指标：乙镇 表2 第2行，明确度0.93"
+    assert example.corrected_text.startswith("（本批次同类指标）") and "乙镇2验收合格率" in example.corrected_text
+    page = gallery.render_gallery_html(view)
+    assert "本批次写得好的同类指标：乙镇 表2 第2行，明确度0.93" in page
+    assert "乙镇2验收合格率" in page and "<ins>100%</ins>" not in page  # the real row, not the rewrite
+    assert re.search(r'指标明确度 <span class="spec spec-low"[^>]*>0.20</span>', page)  # the weak row's score
+    sheet = load_workbook(io.BytesIO(gallery.render_gallery_xlsx(view)))["改写对照"]
+    rows = [dict(zip(gallery.PAIRS_HEADER, (c.value for c in r))) for r in sheet.iter_rows(min_row=2)]
+    pair = next(r for r in rows if r["代码"] == "UNIT_NONSTANDARD")
+    assert (pair["原指标明确度"], pair["参考指标明确度"]) == (0.2, 0.93)
+    assert pair["改写来源"] == example.corrected_from
+
+
+def test_same_unit_row_when_no_other_unit_has_one_and_highest_first(rules, samples):
+    a = scored("a.txt", "甲镇", [0.3, 0.82, 0.9])  # table 1 holds the weak row
+    view = gallery.build_gallery([a], [weak_quality_row()], rules, samples)
+    example = view.sections[0].examples[0]
+    assert (example.peer.unit, example.peer.table.number) == ("甲镇", 3)
+
+
+def test_examples_of_a_section_show_different_strong_rows(rules, samples):
+    a, b = scored("a.txt", "甲镇", [0.1, 0.2]), scored("b.txt", "乙镇", [0.95, 0.9, 0.85])
+    copied, original = b.tables[1].indicators[1], b.tables[0].indicators[1]
+    copied.level3 = original.level3  # table 2's row is table 1's, copied: the same example twice
+    findings = [weak_quality_row(table=1), finding("a.txt", "UNIT_NONSTANDARD", 2, "value", "90百分比", table=2)]
+    a.tables[0].indicators[1].value, a.tables[1].indicators[1].value = "100百分比", "90百分比"
+    view = gallery.build_gallery([a, b], findings, rules, samples)
+    assert sorted(e.peer.table.number for e in view.sections[0].examples) == [1, 3]
+
+
+@pytest.mark.parametrize("case", ["unscored", "weak", "flagged", "other-level2", "same-text"])
+def test_falls_back_to_the_rewrite_without_a_strong_clean_row(rules, samples, case):
+    a = unit("a.txt", "甲镇", tables=1)
+    b = scored("b.txt", "乙镇", [None if case == "unscored" else 0.79 if case == "weak" else 0.95])
+    findings = [weak_quality_row()]
+    if case == "flagged":
+        findings.append(finding("b.txt", "BASIS_ECHO", 2, "basis", "x"))
+    if case == "other-level2":
+        b.tables[0].indicators[1].level2 = "时效指标"
+    if case == "same-text":  # a copy of the weak row is not a model for it, however well scored
+        original = a.tables[0].indicators[1]
+        copy = b.tables[0].indicators[1]
+        copy.level3, copy.description, copy.value, copy.basis = original.level3, original.description, original.value, original.basis
+    view = gallery.build_gallery([a, b], findings, rules, samples)
+    example = next(e for s in view.sections if s.code == "UNIT_NONSTANDARD" for e in s.examples)
+    assert example.peer is None
+    assert example.corrected_from == "按整改建议改写"
+    assert "<ins>100%</ins>" in gallery.render_gallery_html(view)
 
 
 # ---------------------------------------------------------------- CLI
@@ -197,7 +279,10 @@ def test_gallery_cli_on_the_corpus(tmp_path, recorded_writes):  # noqa: F811
         examples = section.split('<article class="example')[1:]
         assert 1 <= len(examples) <= 5
         assert all("<mark>" in e for e in examples)
-        assert all("<ins>" in e or "参考写法" in e for e in examples)
+        assert all("<ins>" in e or "参考写法" in e or "本批次写得好的同类指标" in e for e in examples)
+    # the corpus has well-written rows: some examples stand beside a real one of the same 二级
+    peers = re.findall(r"本批次写得好的同类指标：(.+?) 表(\d+) 第(\d+)行，明确度(0\.\d\d)", page)
+    assert len(peers) >= 10 and all(float(score) >= 0.8 for *_, score in peers)
     assert not re.search(r"(?:src|href)=\"(?:https?:)?//", page)
 
 

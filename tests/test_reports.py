@@ -2,6 +2,7 @@
 `auditor rules` / `auditor explain` commands."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -17,8 +18,8 @@ from auditor.cli import app
 from auditor.config import Config
 from auditor.engine import Engine
 from auditor.report.common import report_file_names, table_title
-from auditor.report.html import render_submission_html
-from auditor.report.xlsx import sheet_names
+from auditor.report.html import render_index_html, render_submission_html
+from auditor.report.xlsx import render_xlsx, sheet_names
 from auditor.rules import load_rules
 from auditor.schema import Finding
 from auditor.taxonomy import CATEGORIES, SEVERITIES, SEVERITY_NAMES
@@ -27,7 +28,8 @@ from .conftest import CORPUS, REPO, seed_path
 
 runner = CliRunner()
 
-HEADER = ["单位", "表号", "项目", "行", "指标", "问题类别", "严重程度", "原文", "问题说明", "整改建议"]
+# the ten columns units already work with, in their order; 指标明确度 is appended after them
+HEADER = ["单位", "表号", "项目", "行", "指标", "问题类别", "严重程度", "原文", "问题说明", "整改建议", "指标明确度"]
 ROW_CELLS = {"value": "value", "description": "description", "basis": "basis", "indicator": "level3"}
 
 
@@ -71,13 +73,13 @@ def test_xlsx_unit_sheets_header_filter_freeze_print(audited):
     for sheet in workbook.worksheets[1:]:
         assert [c.value for c in sheet[1]] == HEADER
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:J")
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:K")
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == "9"  # A4
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
         assert sheet.print_title_rows == "$1:$1"
-        assert all(sheet.column_dimensions[col].width >= 5 for col in "ABCDEFGHIJ")
+        assert all(sheet.column_dimensions[col].width >= 5 for col in "ABCDEFGHIJK")
         for row in sheet.iter_rows(min_row=2):
             assert row[8].alignment.wrap_text
 
@@ -99,6 +101,26 @@ def test_every_finding_is_a_row_of_its_unit_sheet(audited):
     for source, sheet_rows in rows.items():
         expected = [f for f in document["findings"] if f["source"] == source]
         assert len([r for r in sheet_rows if r[5]]) == len(expected)
+
+
+def test_xlsx_specificity_column_holds_the_rows_score(audited):
+    out, document = audited
+    workbook = openpyxl.load_workbook(out / "整改清单.xlsx")
+    scores = {(s["source"], t["table"], i["row"]): i["specificity"]
+              for s in document["submissions"] for t in s["tables"] for i in t["indicators"]}
+    assert any(v is not None for v in scores.values())  # the bundled model scored the corpus
+    sheets = dict(zip((s["source"] for s in document["submissions"]), workbook.worksheets[1:]))
+    checked = 0
+    for source, sheet in sheets.items():
+        for row in sheet.iter_rows(min_row=2):
+            table, number, value = row[1].value, row[3].value, row[10].value
+            if number is None:
+                assert value is None  # a finding on no particular row has no row score
+                continue
+            assert value == pytest.approx(scores[(source, table, number)], abs=0.01)
+            assert row[10].number_format == "0.00"
+            checked += 1
+    assert checked > 100
 
 
 def test_xlsx_rows_sorted_by_table_row_severity(audited):
@@ -308,6 +330,152 @@ def test_html_file_names_are_safe_and_unique():
     assert names[0] == "reports/报告.html" and names[1] == "reports/报告-2.html"
     for name in names:
         assert re.fullmatch(r'reports/[^\\/:*?"<>|]+\.html', name)
+
+
+# ---------------------------------------------------------------- indicator specificity in the reports
+
+SCORED = {
+    "submission": {
+        "unit_name": "甲镇人民政府",
+        "tables": [
+            {"number": 1, "project": "甲项目", "indicators": [
+                ["产出指标", "数量指标", f"指标{n}", f"描述{n}", "≥1个", "计划标准"] for n in range(1, 6)]},
+            {"number": 2, "project": "乙项目", "indicators": [
+                ["产出指标", "数量指标", "指标6", "描述6", "≥1个", "计划标准"],
+                ["产出指标", "质量指标", "指标7", "描述7", "100%", "计划标准"]]},
+        ],
+    },
+}
+# table 1: 0.2 and 0.399 are 难以考核 (below 0.4); 0.4 is 部分明确, 0.7 明确; table 2 is not scored
+TABLE1_SCORES = [0.2, 0.399, 0.4, 0.7, 0.95]
+
+
+def _scored(scores: list[float | None], source: str = "case"):
+    submission = submission_from_case(SCORED, source=source)
+    for indicator, value in zip([i for t in submission.tables for i in t.indicators], scores):
+        indicator.specificity = value
+    return submission
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def _spec_cells(html: str, anchor: str) -> list[tuple[str, str, str]]:
+    """(data-specificity, band class, shown text) of each row of one drawn table."""
+    section = html[html.index(f'id="{anchor}"'):]
+    section = section[:section.index("</section>")]
+    return re.findall(r'<td class="spec-cell" data-specificity="([^"]*)"><span class="spec spec-(\w+)"[^>]*>([^<]*)</span>',
+                      section)
+
+
+def test_report_shows_each_rows_score_coloured_by_band():
+    html = render_submission_html(_scored([*TABLE1_SCORES, None, None]), [])
+    assert _spec_cells(html, "t1") == [("0.2", "low", "0.20"), ("0.399", "low", "0.39"), ("0.4", "mid", "0.40"),
+                                       ("0.7", "high", "0.70"), ("0.95", "high", "0.95")]
+    assert _spec_cells(html, "t2") == [("", "none", "—"), ("", "none", "—")]
+    assert re.search(r"<th[^>]*>明确度</th>", html)  # the column is headed in every drawn table
+
+
+def test_report_table_and_unit_means_and_unassessable_counts():
+    html = render_submission_html(_scored([*TABLE1_SCORES, None, None]), [])
+    text = _plain(html)
+    mean = sum(TABLE1_SCORES) / 5  # 0.5298
+    assert f"本表指标明确度均值 {mean:.2f}，难以考核 2/5 行" in text  # 0.399 counts, 0.4 does not
+    assert "本表指标明确度均值 —" in text  # table 2: nothing scored
+    assert f"本单位指标明确度均值 {mean:.2f}，难以考核 2/5 行（40%）（另有 2 行未评分）" in text
+    # scoring table 2 changes the unit figures, not table 1's
+    html = render_submission_html(_scored([*TABLE1_SCORES, 0.1, 0.9]), [])
+    text = _plain(html)
+    assert f"本表指标明确度均值 {mean:.2f}，难以考核 2/5 行" in text
+    assert "本表指标明确度均值 0.50，难以考核 1/2 行" in text
+    assert f"本单位指标明确度均值 {(sum(TABLE1_SCORES) + 1.0) / 7:.2f}，难以考核 3/7 行（43%）" in text
+
+
+def test_report_without_a_model_shows_dashes():
+    html = render_submission_html(_scored([]), [])
+    text = _plain(html)
+    assert set(_spec_cells(html, "t1") + _spec_cells(html, "t2")) == {("", "none", "—")}
+    assert "本单位指标明确度均值 —" in text and "本表指标明确度均值 —" in text
+    assert "难以考核 0/" not in text and "nan" not in text.lower()
+
+
+class _Grid(HTMLParser):
+    """The width of every row of the drawn form (table.form, not its inner schedule table),
+    counting cells that rows above span down into."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # nesting of <table> inside the form
+        self.widths: list[int] = []
+        self.carried: list[int] = []  # rows still covered by a rowspan, one entry per column
+        self.row: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "table":
+            self.depth += 1 if self.depth or "form" in (attributes.get("class") or "").split() else 0
+        elif self.depth == 1 and tag == "tr":
+            self.row = []
+        elif self.depth == 1 and tag in ("td", "th"):
+            self.row.append((int(attributes.get("colspan") or 1), int(attributes.get("rowspan") or 1)))
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif self.depth == 1 and tag == "tr":
+            carried = [n for n in self.carried if n > 0]
+            self.widths.append(len(carried) + sum(c for c, _ in self.row))
+            self.carried = [n - 1 for n in carried if n > 1] + [r - 1 for c, r in self.row for _ in range(c) if r > 1]
+
+
+def test_drawn_form_keeps_every_row_the_same_width():
+    submission = submission_from_case(CASE)
+    submission.tables[0].indicators[0].specificity = 0.3
+    grid = _Grid()
+    grid.feed(render_submission_html(submission, []))
+    assert grid.widths and set(grid.widths) == {8}, grid.widths  # 7 columns of the form + 明确度
+
+
+def test_index_shows_each_units_mean_and_unassessable_share():
+    scored, unscored = _scored([*TABLE1_SCORES, 0.1, 0.9], "a.txt"), _scored([], "b.txt")
+    unscored.unit_name = "乙镇人民政府"
+    html = render_index_html([scored, unscored], [])
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>"):html.index("</tfoot>")], re.S):
+        cells = [_plain(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        rows[cells[0]] = cells
+    header = [_plain(h) for h in re.findall(r"<th>(.*?)</th>", html[:html.index("<tbody>")])]
+    column = {name: header.index(name) for name in ("明确度均值", "难以考核占比")}
+    mean = (sum(TABLE1_SCORES) + 1.0) / 7
+    assert [rows["甲镇人民政府"][column[n]] for n in column] == [f"{mean:.2f}", "43%"]
+    assert [rows["乙镇人民政府"][column[n]] for n in column] == ["—", "—"]
+    assert [rows["合计"][column[n]] for n in column] == [f"{mean:.2f}", "43%"]  # only scored rows count
+
+
+def test_xlsx_specificity_in_overview_and_unit_sheets():
+    scored, unscored = _scored([*TABLE1_SCORES, 0.1, 0.9], "a.txt"), _scored([], "b.txt")
+    unscored.unit_name = "乙镇人民政府"
+    findings = [
+        Finding("a.txt", 1, "甲项目", 2, "value", "VALUE_VAGUE", "VALUE_VAGUE.x", "medium", "≥1个", "问题", "建议"),
+        Finding("a.txt", 1, "甲项目", None, "goal", "GOAL_DUP", "GOAL_DUP.x", "medium", "x", "问题", "建议"),
+        Finding("b.txt", 2, "乙项目", 2, "value", "VALUE_VAGUE", "VALUE_VAGUE.x", "medium", "100%", "问题", "建议"),
+    ]
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx([scored, unscored], findings)))
+    overview = workbook["总览"]
+    header_row = next(r for r in overview.iter_rows(values_only=True) if r[0] == "单位")
+    units = {r[0]: dict(zip(header_row, r)) for r in overview.iter_rows(values_only=True) if r[0] in ("甲镇人民政府", "乙镇人民政府", "合计")}
+    mean = (sum(TABLE1_SCORES) + 1.0) / 7
+    assert units["甲镇人民政府"]["指标明确度均值"] == pytest.approx(mean, abs=0.005)
+    assert units["甲镇人民政府"]["难以考核占比"] == pytest.approx(3 / 7)
+    assert (units["乙镇人民政府"]["指标明确度均值"], units["乙镇人民政府"]["难以考核占比"]) == ("—", "—")
+    assert units["合计"]["难以考核占比"] == pytest.approx(3 / 7)
+    a, b = workbook.worksheets[1:]
+    assert [c.value for c in a[1]] == HEADER
+    by_row = {r[3]: r for r in a.iter_rows(min_row=2, values_only=True)}
+    assert by_row[2][10] == 0.39  # the row's score as the report shows it (0.399 is not rounded up into 部分明确)
+    assert by_row[None][10] is None  # a goal finding is about no row
+    assert [r[10] for r in b.iter_rows(min_row=2, values_only=True)] == ["—"]  # no model: a dash
 
 
 # ---------------------------------------------------------------- --format, --fail-on

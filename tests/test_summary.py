@@ -73,12 +73,13 @@ def test_specificity_absent_shows_dash_and_ranks_by_problems_only(batch):
     page = summary_report.render_summary_html(view)
     ranking = page[page.index('id="ranking"'):page.index('id="bar-chart"')]
     header = re.findall(r"<th>(.*?)</th>", ranking)
-    first_row = re.findall(r"<td[^>]*>(.*?)</td>", ranking[ranking.index("<tbody>"):], re.S)[:len(header)]
-    assert [first_row[header.index(h)] for h in ("具体性均值", "难以考核占比", "具体性排名")] == ["—"] * 3
-    assert "具体性评分尚未提供" in page
+    first_row = [re.sub(r"<[^>]+>", "", cell) for cell in
+                 re.findall(r"<td[^>]*>(.*?)</td>", ranking[ranking.index("<tbody>"):], re.S)[:len(header)]]
+    assert [first_row[header.index(h)] for h in ("明确度均值", "难以考核占比", "明确度排名")] == ["—"] * 3
+    assert "指标明确度评分尚未提供" in page
     sheet = load_workbook(io.BytesIO(summary_report.render_summary_xlsx(view)))["单位排名"]
     header = [c.value for c in sheet[1]]
-    assert [sheet.cell(row=2, column=header.index(h) + 1).value for h in ("具体性均值", "难以考核占比", "具体性排名")] == ["—"] * 3
+    assert [sheet.cell(row=2, column=header.index(h) + 1).value for h in ("明确度均值", "难以考核占比", "明确度排名")] == ["—"] * 3
 
 
 def test_specificity_mean_and_unassessable_share_come_from_the_indicators():
@@ -94,7 +95,21 @@ def test_specificity_mean_and_unassessable_share_come_from_the_indicators():
     # least specific first; the unscored unit gets no specificity rank
     assert (by_name["甲镇"].specificity_rank, by_name["乙镇"].specificity_rank, by_name["丙镇"].specificity_rank) == (1, 2, None)
     page = summary_report.render_summary_html(view)
-    assert "0.57" in page and "33%" in page and "具体性评分尚未提供" not in page
+    assert "0.57" in page and "33%" in page and "评分尚未提供" not in page
+
+
+def test_unassessable_is_counted_as_in_every_other_report():
+    """Below 0.4 is 难以考核 in the summary exactly as in the per-unit report, index and 整改清单
+    (the summary once used its own 0.5)."""
+    from auditor.report.html import render_submission_html
+
+    a = unit("a.txt", "甲镇", 2, [0.45, 0.4, 0.399, 0.1])
+    view = summary_report.build_summary([a], [])
+    assert view.units[0].unassessable == pytest.approx(2 / 4)  # 0.45 and 0.4 are 部分明确, not 难以考核
+    page = summary_report.render_summary_html(view)
+    assert "低于 0.4 计为“难以考核”" in page and "50%" in page
+    report = re.sub(r"<[^>]+>", "", render_submission_html(a, []))
+    assert "难以考核 2/4 行（50%）" in report
 
 
 def test_heat_map_has_one_cell_per_category_and_unit(batch):

@@ -8,7 +8,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
+from statistics import fmean
 
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from ..taxonomy import CATEGORIES, SEVERITIES, SEVERITY_NAMES
@@ -24,6 +26,13 @@ FIELD_NAMES = {
     "narrative": "第一部分",
 }
 HEADER_NAMES = {"project-code": "项目编码", "project-name": "项目名称", "fund-use": "资金用途"}
+
+# Indicator.specificity (0–1, from the model; None when no model is installed). Every report
+# counts "难以考核" with this one threshold, so a unit's share agrees across pages and sheets.
+UNASSESSABLE_BELOW = 0.4  # below: 难以考核
+SPECIFIC_FROM = 0.7  # from here: 明确; in between: 部分明确
+SPECIFICITY_LEVELS = {"low": "难以考核", "mid": "部分明确", "high": "明确"}
+NO_SCORE = "—"  # shown wherever there is no score
 
 
 def category_label(code: str) -> str:
@@ -99,10 +108,64 @@ def find_indicator(table: ProjectTable | None, row: int | None) -> Indicator | N
     return next((i for i in table.indicators if i.row == row), None)
 
 
-def indicator_name(submission: Submission, finding: Finding) -> str:
-    """The 三级指标 of the row a finding is about ("" for table-level findings)."""
-    indicator = find_indicator(find_table(submission, finding), finding.row)
-    return indicator.level3 if indicator else ""
+def finding_indicator(submission: Submission, finding: Finding) -> Indicator | None:
+    """The indicator row a finding is about (None for table-level findings)."""
+    return find_indicator(find_table(submission, finding), finding.row)
+
+
+def specificity_level(value: float | None) -> str | None:
+    """"low" (难以考核) | "mid" (部分明确) | "high" (明确); None when not scored."""
+    if value is None:
+        return None
+    if value < UNASSESSABLE_BELOW:
+        return "low"
+    return "mid" if value < SPECIFIC_FROM else "high"
+
+
+def score(value: float | None, percent: bool = False) -> str:
+    """A specificity figure as shown: two decimals (or a whole percent), "—" when not scored.
+    A figure just under a band boundary is not rounded up onto it (0.396 → "0.39"), so the
+    number never reads as the band its colour says it is not in."""
+    if value is None:
+        return NO_SCORE
+    if percent:
+        return f"{value * 100:.0f}%"
+    shown = round(value, 2)
+    for bound in (UNASSESSABLE_BELOW, SPECIFIC_FROM):
+        if value < bound <= shown:
+            shown = bound - 0.01
+    return f"{shown:.2f}"
+
+
+@dataclass(frozen=True)
+class SpecificityStats:
+    """Specificity over a set of indicator rows (a table, a unit, a batch). Rows without a score
+    are counted in `rows` only, so an unscored set has mean and share None."""
+
+    rows: int
+    scored: int
+    unassessable: int  # scored rows below UNASSESSABLE_BELOW
+    mean: float | None
+
+    @property
+    def share(self) -> float | None:
+        """Share of the scored rows that are 难以考核."""
+        return self.unassessable / self.scored if self.scored else None
+
+    @property
+    def level(self) -> str | None:
+        return specificity_level(self.mean)
+
+
+def specificity_stats(indicators: Iterable[Indicator]) -> SpecificityStats:
+    indicators = list(indicators)
+    scores = [i.specificity for i in indicators if i.specificity is not None]
+    return SpecificityStats(len(indicators), len(scores), sum(1 for s in scores if s < UNASSESSABLE_BELOW),
+                            fmean(scores) if scores else None)
+
+
+def all_indicators(submissions: Iterable[Submission]) -> list[Indicator]:
+    return [i for s in submissions for t in s.tables for i in t.indicators]
 
 
 def _squash(text: str) -> str:
@@ -214,6 +277,10 @@ class SubmissionSummary:
     @property
     def warnings(self) -> list[str]:
         return self.submission.to_dict()["warnings"]
+
+    @cached_property
+    def specificity(self) -> SpecificityStats:
+        return specificity_stats(all_indicators([self.submission]))
 
     def top_categories(self, limit: int = 3) -> str:
         return "；".join(f"{CATEGORIES.get(c, c)} {n}" for c, n in self.categories[:limit])

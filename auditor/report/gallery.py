@@ -3,10 +3,14 @@ category found in the batch — what it is, why it matters, how to fix it (rules
 up to five real examples, each with the flagged text marked and a corrected version beside it;
 plus gallery_pairs.xlsx (every weak indicator row → its stronger rewrite).
 
-A corrected version is built, in this order of preference, from
-  1. the finding's suggestion, when it names the replacement ("改为“100%”", "把“公岗”改为“…”",
-     "移至“质量指标”", or an example written for this very row: "如“≤130000元”");
-  2. a good case of the check's YAML (`cases: kind: good`) of the same shape — the closest row
+What is shown beside a weak example is, in this order of preference,
+  1. for an indicator row: a real row of the same batch with the same declared 二级, no finding
+     on it and a specificity of at least PEER_FROM (another unit's first, then the most specific)
+     — participants see that their own county writes such rows well;
+  2. the row rewritten as the finding's suggestion says, when it names the replacement
+     ("改为“100%”", "把“公岗”改为“…”", "移至“质量指标”", or an example written for this very
+     row: "如“≤130000元”");
+  3. a good case of the check's YAML (`cases: kind: good`) of the same shape — the closest row
      (same 二级 first) that none of the checks flags, so a workshop never shows a "good"
      example another check would send back.
 Pure functions of the parsed submissions, the findings, the rule documents and the good cases
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -31,6 +35,7 @@ from .common import (
     find_indicator,
     find_table,
     findings_by_source,
+    score,
     severity_rank,
     table_label,
     unit_display_name,
@@ -38,12 +43,14 @@ from .common import (
 from .explain import _paragraphs
 from .html import environment
 from .summary import _table
+from .xlsx import score_value
 
 GALLERY_HTML = "gallery.html"
 GALLERY_XLSX = "gallery_pairs.xlsx"
 MAX_EXAMPLES = 5
 CONTEXT_CHARS = 70  # Part 1 prose shown either side of the evidence
 MAX_SHAPES = 6  # bad-case names listed as "常见表现"
+PEER_FROM = 0.8  # a real row of the batch is shown as the strong example from this specificity on
 
 # What each category is (TAXONOMY.md, "what is wrong"), in the auditors' words.
 CATEGORY_WHAT = {
@@ -432,6 +439,71 @@ def reference(finding: Finding, samples: Sequence[GoodSample], rules: dict, indi
     return None
 
 
+# ---------------------------------------------------------------- strong rows of the batch
+
+
+@dataclass
+class Peer:
+    """A real row of the batch shown beside a weak one of the same declared 二级."""
+
+    unit: str
+    source: str
+    table: ProjectTable
+    indicator: Indicator
+
+    @property
+    def cells(self) -> list[Cell]:
+        return row_cells(self.indicator)
+
+    @property
+    def label(self) -> str:
+        return (f"本批次写得好的同类指标：{self.unit} 表{table_label(self.table.number)} 第{self.indicator.row}行，"
+                f"明确度{score(self.indicator.specificity)}")
+
+
+def _level2_group(level2: str) -> str:
+    """What rows are matched on: the 二级's canonical key ("数量" and "数量指标" alike), else
+    its text ("" for a blank 二级, which matches nothing)."""
+    return level2_key(level2) or "".join(level2.split())
+
+
+def _row_text(indicator: Indicator) -> tuple[str, ...]:
+    return tuple("".join(getattr(indicator, key).split()) for key in ("level3", "description", "value", "basis"))
+
+
+class Peers:
+    """Every row of the batch that no finding points at and whose specificity is at least
+    PEER_FROM, grouped by declared 二级 (rows not yet scored are never peers)."""
+
+    def __init__(self, submissions: Sequence[Submission], findings: Iterable[Finding]):
+        by_source = {s.source: s for s in submissions}
+        flagged: set[tuple[int, int]] = set()  # (id(table), row): findings name tables by printed number
+        for f in findings:
+            table = find_table(by_source[f.source], f) if f.row is not None and f.source in by_source else None
+            if table is not None:
+                flagged.add((id(table), f.row))
+        self.groups: dict[str, list[Peer]] = {}
+        for submission in submissions:
+            for table in submission.tables:
+                for indicator in table.indicators:
+                    group = _level2_group(indicator.level2)
+                    if (group and indicator.specificity is not None and indicator.specificity >= PEER_FROM
+                            and (id(table), indicator.row) not in flagged):
+                        self.groups.setdefault(group, []).append(
+                            Peer(unit_display_name(submission), submission.source, table, indicator))
+
+    def best(self, submission: Submission, indicator: Indicator, used: Container[tuple] = ()) -> Peer | None:
+        """Another unit's row first (a unit's other files, e.g. other years, are the same unit),
+        then one whose text this section does not show yet (`used`: `_row_text`s; copy-pasted
+        rows are one example), then the most specific (batch order on ties). A copy of the weak
+        row itself is never its model."""
+        weak, unit = _row_text(indicator), unit_display_name(submission)
+        candidates = [p for p in self.groups.get(_level2_group(indicator.level2), [])
+                      if _row_text(p.indicator) != weak]
+        return min(candidates, default=None, key=lambda p: (
+            p.source == submission.source or p.unit == unit, _row_text(p.indicator) in used, -p.indicator.specificity))
+
+
 # ---------------------------------------------------------------- examples and sections
 
 
@@ -443,6 +515,8 @@ class Example:
     rewrite: list[Cell] | None = None
     reference: GoodSample | None = None
     found: bool = True  # the evidence was found in the cells shown
+    indicator: Indicator | None = None  # the weak row, for a row finding
+    peer: Peer | None = None  # a strong real row of the batch, shown before any rewrite or good case
 
     @property
     def where(self) -> str:
@@ -457,6 +531,8 @@ class Example:
 
     @property
     def corrected_text(self) -> str:
+        if self.peer:
+            return "（本批次同类指标）" + cells_text(self.peer.cells)
         if self.rewrite:
             return cells_text(self.rewrite)
         if self.reference:
@@ -465,11 +541,23 @@ class Example:
 
     @property
     def corrected_from(self) -> str:
+        if self.peer:
+            return self.peer.label
         if self.rewrite:
             return "按整改建议改写"
         if self.reference:
             return f"规则正例（rules/{self.reference.rule}.yaml：{self.reference.case}）"
         return ""
+
+    @property
+    def corrected_specificity(self) -> float | None:
+        """The specificity of the row shown as the stronger version (None for a rewrite: it was
+        never scored)."""
+        if self.peer:
+            return self.peer.indicator.specificity
+        if self.rewrite or not self.reference or not self.reference.indicator:
+            return None
+        return self.reference.indicator.specificity
 
 
 def cells_text(cells: Sequence[Cell]) -> str:
@@ -477,14 +565,18 @@ def cells_text(cells: Sequence[Cell]) -> str:
     return "｜".join(f"{c.label}：{c.text}" for c in cells if c.text)
 
 
-def build_example(submission: Submission, finding: Finding, samples: Sequence[GoodSample], rules: dict) -> Example:
+def build_example(submission: Submission, finding: Finding, samples: Sequence[GoodSample], rules: dict,
+                  peers: Peers | None = None, used: Container[tuple] = ()) -> Example:
+    """`peers`: the batch's strong rows to show beside a row finding; `used`: the texts of the
+    strong rows this section already shows."""
     cells, target, table, indicator = context(submission, finding)
     if not target and indicator is not None:  # a row finding on no particular cell
         target = next((c.key for c in cells if _spans(c.text, finding.evidence)), "level3")
     original = [Cell(c.key, c.label, list(c.pieces)) for c in cells]
     found = mark(original, target, finding.evidence)
+    peer = peers.best(submission, indicator, used) if peers is not None and indicator is not None else None
     return Example(finding, unit_display_name(submission), original, rewrite(cells, target, finding, table, indicator),
-                   reference(finding, samples, rules, indicator), found)
+                   reference(finding, samples, rules, indicator), found, indicator, peer)
 
 
 def pick(findings: Sequence[Finding], limit: int = MAX_EXAMPLES) -> list[Finding]:
@@ -555,6 +647,7 @@ def build_gallery(submissions: Sequence[Submission], findings: Iterable[Finding]
     grouped = findings_by_source(submissions, findings)
     by_source = {s.source: s for s in submissions}
     everything = [f for items in grouped.values() for f in items]
+    peers = Peers(submissions, everything)
     sections = []
     for code, count in category_counts(everything):
         mine = [f for f in everything if f.category == code]
@@ -565,26 +658,40 @@ def build_gallery(submissions: Sequence[Submission], findings: Iterable[Finding]
             shapes=shapes[:MAX_SHAPES],
             why=[p for r in docs for p in _paragraphs(r.why)], fix=[p for r in docs for p in _paragraphs(r.fix)],
             rules=[(r.code, r.title) for r in docs], count=count, units=len({f.source for f in mine}),
-            examples=[build_example(by_source[f.source], f, samples, rules) for f in pick(mine, limit)],
+            examples=_examples(pick(mine, limit), by_source, samples, rules, peers),
         ))
     order = {code: index for index, (code, _) in enumerate(category_counts(everything))}
     rows = sorted((f for f in everything if f.row is not None),
                   key=lambda f: (order[f.category], -f.confidence, f.source, f.table or 0, f.row))
-    pairs = [build_example(by_source[f.source], f, samples, rules) for f in rows]
+    shown = {id(e.finding): e for s in sections for e in s.examples}  # a pair says what the deck shows
+    pairs = [shown.get(id(f)) or build_example(by_source[f.source], f, samples, rules, peers) for f in rows]
     years = sorted({s.year for s in submissions if s.year})
     return GalleryView(sections, pairs, len(submissions), years)
+
+
+def _examples(findings: Sequence[Finding], by_source: dict[str, Submission], samples: Sequence[GoodSample],
+              rules: dict, peers: Peers) -> list[Example]:
+    """A section's examples; its strong rows vary where the batch has several."""
+    examples: list[Example] = []
+    used: set[tuple] = set()
+    for f in findings:
+        example = build_example(by_source[f.source], f, samples, rules, peers, used)
+        if example.peer:
+            used.add(_row_text(example.peer.indicator))
+        examples.append(example)
+    return examples
 
 
 # ---------------------------------------------------------------- outputs
 
 
 def render_gallery_html(view: GalleryView) -> str:
-    return environment().get_template("gallery.html").render(view=view)
+    return environment().get_template("gallery.html").render(view=view, peer_from=PEER_FROM)
 
 
 PAIRS_HEADER = ("问题类别", "代码", "单位", "表号", "项目", "行", "原指标（弱）", "问题原文", "问题说明",
-                "改写（强）", "改写来源", "整改建议", "置信度", "图集示例")
-PAIRS_WIDTHS = (22, 18, 26, 6, 24, 5, 50, 24, 44, 50, 26, 44, 8, 9)
+                "改写（强）", "改写来源", "整改建议", "置信度", "图集示例", "原指标明确度", "参考指标明确度")
+PAIRS_WIDTHS = (22, 18, 26, 6, 24, 5, 50, 24, 44, 50, 26, 44, 8, 9, 12, 14)
 CATEGORY_SHEET_HEADER = ("问题类别", "代码", "是什么", "本批次条数", "涉及单位数", "如何整改")
 CATEGORY_SHEET_WIDTHS = (24, 18, 50, 10, 10, 70)
 
@@ -599,7 +706,8 @@ def render_gallery_xlsx(view: GalleryView) -> bytes:
         (CATEGORIES.get(e.finding.category, e.finding.category), e.finding.category, e.unit, table_label(e.finding.table),
          e.finding.project, e.finding.row, cells_text(e.original), e.finding.evidence, e.finding.message,
          e.corrected_text, e.corrected_from, e.finding.suggestion, e.finding.confidence,
-         "是" if id(e.finding) in shown else "")
+         "是" if id(e.finding) in shown else "",
+         score_value(e.indicator.specificity) if e.indicator else None, score_value(e.corrected_specificity))
         for e in view.pairs])
     categories = workbook.create_sheet("类别说明")
     _table(categories, CATEGORY_SHEET_HEADER, CATEGORY_SHEET_WIDTHS, [

@@ -20,6 +20,11 @@ from ..taxonomy import CATEGORIES, SEVERITIES, SEVERITY_NAMES
 from .common import (
     FIELD_NAMES,
     HEADER_NAMES,
+    SPECIFIC_FROM,
+    SPECIFICITY_LEVELS,
+    UNASSESSABLE_BELOW,
+    SpecificityStats,
+    all_indicators,
     category_label,
     category_counts,
     find_table,
@@ -27,8 +32,11 @@ from .common import (
     goal_index,
     header_cell,
     report_file_names,
+    score,
     severity_counts,
     severity_rank,
+    specificity_level,
+    specificity_stats,
     summaries,
     table_title,
     unit_display_name,
@@ -50,7 +58,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(SEVERITIES=SEVERITIES, SEVERITY_NAMES=SEVERITY_NAMES, version=__version__)
+    env.globals.update(SEVERITIES=SEVERITIES, SEVERITY_NAMES=SEVERITY_NAMES, version=__version__, score=score,
+                       spec_level=specificity_level, SPECIFICITY_LEVELS=SPECIFICITY_LEVELS,
+                       UNASSESSABLE_BELOW=UNASSESSABLE_BELOW, SPECIFIC_FROM=SPECIFIC_FROM)
     return env
 
 
@@ -136,6 +146,10 @@ class TableView:
         return severity_counts(v.finding for v in self.findings)
 
     @property
+    def specificity(self) -> SpecificityStats:
+        return specificity_stats(self.table.indicators)
+
+    @property
     def schedule_label(self) -> str:
         if self.table.schedule and all(p.percent is None for p in self.table.schedule if p.raw):
             return f"资金支出计划（{self.table.money_unit or '金额'}）"
@@ -194,6 +208,10 @@ class ReportView:
     @property
     def indicator_rows(self) -> int:
         return sum(len(t.table.indicators) for t in self.tables)
+
+    @property
+    def specificity(self) -> SpecificityStats:
+        return specificity_stats(all_indicators([self.submission]))
 
     @property
     def categories(self) -> list[tuple[str, str, int]]:
@@ -384,6 +402,7 @@ def render_index_html(
         total=len(all_findings),
         tables=sum(s.tables for s in items),
         rows=sum(s.rows for s in items),
+        specificity=specificity_stats(all_indicators(submissions)),
         categories=categories,
         failures=list(failures),
         check_errors=list(check_errors),

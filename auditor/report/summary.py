@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from statistics import fmean
 
 from markupsafe import Markup
 from openpyxl import Workbook
@@ -23,9 +22,11 @@ from ..schema import Finding, Submission
 from ..taxonomy import CATEGORIES, SEVERITIES, SEVERITY_NAMES
 from . import svg
 from .common import (
+    NO_SCORE,
     SubmissionSummary,
     category_counts,
     report_file_names,
+    score,
     severity_counts,
     summaries,
 )
@@ -34,9 +35,7 @@ from .xlsx import _header, _print_setup, _row, _widths
 
 SUMMARY_HTML = "summary.html"
 SUMMARY_XLSX = "summary.xlsx"
-UNASSESSABLE_BELOW = 0.5  # an indicator less specific than this cannot be checked at year end
 COPIED_SHOWN = 20
-NO_SCORE = "—"
 
 
 @dataclass
@@ -68,15 +67,6 @@ class UnitRank:
     @property
     def severities(self) -> dict[str, int]:
         return self.summary.severities
-
-
-def specificity_stats(submission: Submission) -> tuple[float | None, float | None, int]:
-    """(mean specificity, share of rows below UNASSESSABLE_BELOW, rows scored); rows whose
-    specificity is None (not scored) are left out, so an unscored batch gives (None, None, 0)."""
-    scores = [i.specificity for t in submission.tables for i in t.indicators if i.specificity is not None]
-    if not scores:
-        return None, None, 0
-    return fmean(scores), sum(1 for s in scores if s < UNASSESSABLE_BELOW) / len(scores), len(scores)
 
 
 def _labels(items: Sequence[SubmissionSummary]) -> list[str]:
@@ -168,8 +158,8 @@ def build_summary(
     shares = {u["source"]: u["share"] for u in (boilerplate or {}).get("units", [])}
     units = []
     for item, label in zip(items, _labels(items)):
-        mean, unassessable, scored = specificity_stats(item.submission)
-        units.append(UnitRank(item, label, names[item.submission.source], mean, unassessable, scored,
+        stats = item.specificity
+        units.append(UnitRank(item, label, names[item.submission.source], stats.mean, stats.share, stats.scored,
                               shares.get(item.submission.source)))
     units = rank_units(units)
     everything = [f for u in units for f in u.summary.findings]
@@ -205,25 +195,17 @@ def category_heat_map(view: SummaryView) -> Markup:
                         view.matrix(), label="问题类别 × 单位热力图")
 
 
-def score(value: float | None, percent: bool = False) -> str:
-    """A specificity figure as shown: "—" when the indicators were not scored."""
-    if value is None:
-        return NO_SCORE
-    return f"{value * 100:.0f}%" if percent else f"{value:.2f}"
-
-
 # ---------------------------------------------------------------- outputs
 
 
 def render_summary_html(view: SummaryView, *, other_files: Sequence[tuple[str, str]] = ()) -> str:
     return environment().get_template("summary.html").render(
-        view=view, bar_chart=unit_bar_chart(view), heat_map=category_heat_map(view), score=score,
-        other_files=list(other_files), threshold=UNASSESSABLE_BELOW,
+        view=view, bar_chart=unit_bar_chart(view), heat_map=category_heat_map(view), other_files=list(other_files),
     )
 
 
 RANK_HEADER = ("排名", "单位", "年度", "文件", "表数", "指标行数", "问题合计", "高", "中", "低", "每表问题数",
-               "具体性均值", "难以考核占比", "具体性排名", "复制占比", "主要问题类别", "逐份报告")
+               "明确度均值", "难以考核占比", "明确度排名", "复制占比", "主要问题类别", "逐份报告")
 RANK_WIDTHS = (6, 30, 7, 34, 7, 9, 9, 6, 6, 6, 11, 11, 13, 11, 10, 40, 30)
 CATEGORY_HEADER = ("问题类别", "代码", "合计", "占比", "高", "中", "低", "涉及单位数")
 CATEGORY_WIDTHS = (32, 20, 8, 8, 6, 6, 6, 11)

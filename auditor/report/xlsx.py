@@ -16,19 +16,26 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..schema import Finding, Submission
 from ..taxonomy import CATEGORIES
 from .common import (
+    NO_SCORE,
+    UNASSESSABLE_BELOW,
+    all_indicators,
     category_label,
-    indicator_name,
+    finding_indicator,
+    score,
     severity_counts,
     severity_label,
+    specificity_stats,
     summaries,
     table_label,
 )
 
 OVERVIEW = "总览"
-HEADER = ("单位", "表号", "项目", "行", "指标", "问题类别", "严重程度", "原文", "问题说明", "整改建议")
-WIDTHS = (20, 8, 24, 5, 18, 24, 8, 32, 46, 46)
-OVERVIEW_HEADER = ("单位", "年度", "文件", "表数", "指标行数", "高", "中", "低", "问题合计", "主要问题类别")
-OVERVIEW_WIDTHS = (30, 7, 36, 7, 9, 6, 6, 6, 9, 48)
+# 指标明确度 is appended: the first ten columns keep the order units and scripts already rely on
+HEADER = ("单位", "表号", "项目", "行", "指标", "问题类别", "严重程度", "原文", "问题说明", "整改建议", "指标明确度")
+WIDTHS = (20, 8, 24, 5, 18, 24, 8, 32, 46, 46, 10)
+OVERVIEW_HEADER = ("单位", "年度", "文件", "表数", "指标行数", "指标明确度均值", "难以考核占比", "高", "中", "低", "问题合计",
+                   "主要问题类别")
+OVERVIEW_WIDTHS = (30, 7, 36, 7, 9, 13, 12, 6, 6, 6, 9, 48)
 CATEGORY_HEADER = ("问题类别", "代码", "高", "中", "低", "合计", "涉及单位数")
 SHARED_HEADER = ("被复制最多的文字", "使用单位数", "使用项目数", "出现次数", "通用表述")
 COPIED_HEADER = ("单位", "文件", "文本单元数", "复制单元数", "复制占比")
@@ -47,7 +54,11 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 CENTERED_COLUMNS = {"表号", "行", "严重程度", "年度", "表数", "指标行数", "高", "中", "低", "问题合计", "代码", "合计", "涉及单位数",
-                    "使用单位数", "使用项目数", "出现次数", "通用表述", "文本单元数", "复制单元数", "复制占比"}
+                    "使用单位数", "使用项目数", "出现次数", "通用表述", "文本单元数", "复制单元数", "复制占比",
+                    "指标明确度", "指标明确度均值", "难以考核占比", "原指标明确度", "参考指标明确度"}
+# numbers stay numbers (they sort and filter in Excel); shown like the HTML pages show them
+NUMBER_FORMATS = {"指标明确度": "0.00", "指标明确度均值": "0.00", "原指标明确度": "0.00", "参考指标明确度": "0.00",
+                  "难以考核占比": "0%"}
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_MAX = 31
@@ -111,9 +122,20 @@ def _row(sheet: Worksheet, row: int, values: Sequence, titles: Sequence[str]) ->
             cell.data_type = "s"  # document text such as "=100%" stays text, never a formula
         cell.border = BORDER
         cell.alignment = CENTER if title in CENTERED_COLUMNS else WRAP
+        if title in NUMBER_FORMATS and isinstance(cell.value, (int, float)):
+            cell.number_format = NUMBER_FORMATS[title]
 
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def score_value(value: float | None) -> float | str:
+    """A specificity for a cell: the figure the HTML pages show, as a number; "—" when not scored."""
+    return NO_SCORE if value is None else float(score(value))
+
+
+def _share_value(value: float | None) -> float | str:
+    return NO_SCORE if value is None else value
 
 
 def _cell_value(value):
@@ -149,24 +171,26 @@ def _unit_sheet(sheet: Worksheet, summary) -> None:
     row = 1
     for finding in summary.findings:
         row += 1
+        indicator = finding_indicator(submission, finding)
         _row(sheet, row, [
             summary.unit,
             finding.table if finding.table else table_label(finding.table),
             finding.project,
             finding.row,
-            indicator_name(submission, finding),
+            indicator.level3 if indicator else "",
             category_label(finding.category),
             severity_label(finding.severity),
             finding.evidence,
             finding.message,
             finding.suggestion,
+            score_value(indicator.specificity) if indicator else None,  # blank: not about one row
         ], HEADER)
         fill = SEVERITY_FILLS.get(finding.severity)
         if fill:
             sheet.cell(row=row, column=HEADER.index("严重程度") + 1).fill = fill
     if not summary.findings:
         row += 1
-        _row(sheet, row, [summary.unit, "", "", None, "", "", "", "", "未发现问题", ""], HEADER)
+        _row(sheet, row, [summary.unit, "", "", None, "", "", "", "", "未发现问题", "", None], HEADER)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{row}"
     _print_setup(sheet, "1:1")
@@ -177,14 +201,18 @@ def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_err
     total = sum(len(s.findings) for s in items)
     sheet.cell(row=1, column=1, value="预算绩效目标审核 · 整改清单总览").font = TITLE_FONT
     sheet.cell(row=2, column=1, value=f"共 {len(items)} 份文本，{total} 条问题。各单位的问题清单见同名工作表，可直接发回整改。")
+    sheet.cell(row=3, column=1, value=f"指标明确度：模型对每行指标可考核程度的评分（0–1），低于 {UNASSESSABLE_BELOW} 计为“难以考核”"
+                                      "（占比按已评分的指标行计）；“—”为未评分。")
     header_row = 4
     _header(sheet, header_row, OVERVIEW_HEADER)
     row = header_row
     for summary, name in zip(items, names):
         row += 1
         counts = summary.severities
+        stats = summary.specificity
         _row(sheet, row, [
             summary.unit, summary.submission.year, summary.submission.source, summary.tables, summary.rows,
+            score_value(stats.mean), _share_value(stats.share),
             counts["high"], counts["medium"], counts["low"], len(summary.findings), summary.top_categories(),
         ], OVERVIEW_HEADER)
         unit = sheet.cell(row=row, column=1)
@@ -193,8 +221,10 @@ def _overview(sheet: Worksheet, items, names: Sequence[str], failures, check_err
     last_unit_row = row
     all_findings = [f for s in items for f in s.findings]
     counts = severity_counts(all_findings)
+    stats = specificity_stats(all_indicators(s.submission for s in items))
     row += 1
     _row(sheet, row, ["合计", None, "", sum(s.tables for s in items), sum(s.rows for s in items),
+                      score_value(stats.mean), _share_value(stats.share),
                       counts["high"], counts["medium"], counts["low"], len(all_findings), ""], OVERVIEW_HEADER)
     for column in range(1, len(OVERVIEW_HEADER) + 1):
         sheet.cell(row=row, column=column).font = HEADER_FONT
