@@ -15,6 +15,7 @@ from auditor.cli import app
 from auditor.config import Config
 from auditor.corpus import CorpusIndex, IndexFormatError, IndexOptions, extract_units, near_duplicate_pairs
 from auditor.corpus.index import Formulas
+from auditor.corpus.index import FORMAT_VERSION
 from auditor.corpus.stats import boilerplate
 from auditor.engine import Engine
 from auditor.ingest import read_submission
@@ -117,7 +118,9 @@ def test_load_rejects_other_files_and_versions(county, tmp_path):
     with pytest.raises(IndexFormatError):
         CorpusIndex.load(junk)
     path = county.save(tmp_path / "old.idx")
-    data = path.read_bytes().replace(b"INDEX\n1\n", b"INDEX\n0\n", 1)
+    current = f"INDEX\n{FORMAT_VERSION}\n".encode()
+    assert current in path.read_bytes()[:64]
+    data = path.read_bytes().replace(current, b"INDEX\n0\n", 1)
     path.write_bytes(data)
     with pytest.raises(IndexFormatError, match="格式版本"):
         CorpusIndex.load(path)

@@ -34,7 +34,7 @@ from ..schema import Submission
 from ..textsim import comparable
 from .units import TextUnit, extract_units, fingerprint, normalise, shingles
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: slotted TextUnit
 MAGIC = b"JIXIAO-CORPUS-INDEX\n"
 INDEX_FILE = "corpus-index.pkl"
 
