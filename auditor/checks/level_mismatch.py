@@ -173,29 +173,32 @@ def _model_opinions(submission: Submission, ctx: Context) -> Iterator[Finding]:
     model = ctx.models[1]
     floor = ctx.option("model_confidence")
     threshold = max(model.flag_threshold, float(floor) if floor is not None else 0.0)
+    if threshold > 1.0:
+        return  # no confidence reaches it (the calibration found none precise enough): skip scoring
     flag_satisfaction = ctx.option("satisfaction_in_benefit")
-    for table in submission.tables:
-        rows = [ind for ind in table.indicators if domain.level2_key(ind.level2) is not None]
-        for ind, opinion in zip(rows, category_opinions(rows, model)):
-            declared = domain.level2_key(ind.level2)
-            if opinion is None or opinion.confidence < threshold:
-                continue
-            home = category_key(opinion.category)
-            if home == declared or not domain.open_to_second_opinion(ind, home):
-                continue
-            if home == "satisfaction" and declared in domain.BENEFIT_KEYS and not flag_satisfaction:
-                continue
-            name = _quote(ind, "level3") or _quote(ind, "description")
-            if not name:
-                continue
-            declared_name = domain.category_name(declared)
-            example = domain.category_example(declared)
-            value = f"，指标值“{ind.value}”" if ind.value else ""
-            yield ctx.finding(
-                table=table, row=ind, field="indicator", variant="model", evidence=name,
-                message=(f"“{name}”{value}按其内容更像“{opinion.category}”，而不是所在的“{declared_name}”"
-                         f"（分类模型判断，置信度{opinion.confidence:.2f}）。"),
-                suggestion=(f"核对该行实际衡量什么：若属“{opinion.category}”，移至该类；否则改写为真正的"
-                            f"{declared_name}{f'（{example}）' if example else ''}。"),
-                severity=ctx.option("model_severity"), confidence=round(opinion.confidence, 2),
-            )
+    placed = [(table, ind) for table in submission.tables for ind in table.indicators
+              if domain.level2_key(ind.level2) is not None]
+    opinions = category_opinions([ind for _table, ind in placed], model)  # one batch per submission
+    for (table, ind), opinion in zip(placed, opinions):
+        declared = domain.level2_key(ind.level2)
+        if opinion is None or opinion.confidence < threshold:
+            continue
+        home = category_key(opinion.category)
+        if home == declared or not domain.open_to_second_opinion(ind, home):
+            continue
+        if home == "satisfaction" and declared in domain.BENEFIT_KEYS and not flag_satisfaction:
+            continue
+        name = _quote(ind, "level3") or _quote(ind, "description")
+        if not name:
+            continue
+        declared_name = domain.category_name(declared)
+        example = domain.category_example(declared)
+        value = f"，指标值“{ind.value}”" if ind.value else ""
+        yield ctx.finding(
+            table=table, row=ind, field="indicator", variant="model", evidence=name,
+            message=(f"“{name}”{value}按其内容更像“{opinion.category}”，而不是所在的“{declared_name}”"
+                     f"（分类模型判断，置信度{opinion.confidence:.2f}）。"),
+            suggestion=(f"核对该行实际衡量什么：若属“{opinion.category}”，移至该类；否则改写为真正的"
+                        f"{declared_name}{f'（{example}）' if example else ''}。"),
+            severity=ctx.option("model_severity"), confidence=round(opinion.confidence, 2),
+        )

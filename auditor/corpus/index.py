@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import chain
 import pickle
 import re
 import zlib
@@ -372,7 +373,7 @@ class CorpusIndex:
         """The units (organisations) holding these keys; stops once more than `enough` are
         seen — a text the whole province shares must not be walked occurrence by occurrence."""
         orgs: set[str] = set()
-        for kid in sorted(key_ids):
+        for kid in key_ids:  # any order: only the count decides, and it stops early
             for u in self.key_units.get(kid, ()):
                 orgs.add(normalise(self.units[u].unit_name) or self.unit_owner[u])
                 if enough is not None and len(orgs) > enough:
@@ -384,19 +385,21 @@ class CorpusIndex:
         if kid not in self._common:
             text = self.units[self.key_units[kid][0]].text if self.key_units.get(kid) else self.near.keys[kid]
             limit = self.options.formula_min_units
+            keys = chain((kid,), self.near.neighbours.get(kid, ()))
             self._common[kid] = (self.formulas.covers(text, self.options.formula_residue)
-                                 or len(self._orgs({kid, *self.near.neighbours.get(kid, ())}, limit)) > limit)
+                                 or len(self._orgs(keys, limit)) > limit)
         return self._common[kid]
 
     # -- queries --------------------------------------------------------------------------------
 
-    def query(self, submission: Submission, max_places: int = 50) -> list[Copy]:
+    def query(self, submission: Submission, max_places: int = 50, common_places: int = 3) -> list[Copy]:
         """Each text unit of `submission` that another project (of any submission in the index,
         this one's other tables included) holds the same or nearly the same text as, with at
         most `max_places` of those places, most similar first.
 
-        A common formula is reported with only the first places found: it is shared wording,
-        and walking every one of its occurrences for every submission would make a province
+        A common formula is reported with only its first `common_places` places: it is shared
+        wording (TEXT_REUSE does not report it; the boilerplate statistics count it from the
+        index itself), and walking its occurrences for every submission would make a province
         audit quadratic."""
         units = extract_units(submission)
         fp = fingerprint(submission, units)
@@ -405,18 +408,28 @@ class CorpusIndex:
         for unit in units:
             key = unit.key
             kid = self.near.ids.get(key)
-            near = set(self.near.neighbours.get(kid, ())) if kid is not None else self.near.search(key)
+            near = self.near.neighbours.get(kid, set()) if kid is not None else self.near.search(key)
             if kid is not None:
-                near.add(kid)
                 common = self.is_common(kid)
             else:
                 orgs = self._orgs(near, limit) | {normalise(submission.unit_name) or fp}
                 common = self.formulas.covers(unit.text, self.options.formula_residue) or len(orgs) > limit
-            scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
-                             for other_kid in near), key=lambda item: (-item[0], item[1]))
+            own = [kid] if kid is not None else []
+            cap = min(max_places, common_places) if common else max_places
+            if common:
+                # shared wording: the exact text's places first, then the lowest-id near copies —
+                # never more keys than places wanted (each key has a place). A province-wide formula
+                # has thousands of near variants; ranking them all per query made the audit quadratic.
+                order = own + heapq.nsmallest(2 * cap, near)
+                scored: Iterable[tuple[float, int]] = (
+                    (100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
+                    for other_kid in order)
+            else:
+                scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
+                                 for other_kid in chain(own, near)), key=lambda item: (-item[0], item[1]))
             others: dict[tuple, tuple[TextUnit, float, str]] = {}
             for score, other_kid in scored:
-                if common and len(others) >= max_places:
+                if common and len(others) >= cap:
                     break
                 for u in self.key_units.get(other_kid, ()):
                     owner = self.unit_owner[u]
@@ -426,11 +439,11 @@ class CorpusIndex:
                     place = (owner, other.table, other.row, other.kind, other.index)
                     if place not in others:  # keys come best first: the first score is the best
                         others[place] = (other, score, owner)
-                    if common and len(others) >= max_places:
+                    if common and len(others) >= cap:
                         break
             if not others:
                 continue
-            ranked = heapq.nsmallest(max_places, others.values(), key=lambda item: (
+            ranked = heapq.nsmallest(cap, others.values(), key=lambda item: (
                 -item[1], item[0].source, item[0].table, item[0].row or 0, item[0].index))
             found.append(Copy(unit, ranked, common))
         return found
