@@ -61,10 +61,14 @@ def _share_strings(value: Any, pool: dict[str, str]) -> Any:
             value[key] = _share_strings(item, pool)
     elif kind is tuple:
         return tuple(_share_strings(item, pool) for item in value)
-    elif hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__"):
-        attributes = vars(value)
-        for key, item in attributes.items():
-            attributes[key] = _share_strings(item, pool)
+    elif hasattr(value, "__dataclass_fields__"):
+        if hasattr(value, "__dict__"):
+            attributes = vars(value)
+            for key, item in attributes.items():
+                attributes[key] = _share_strings(item, pool)
+        else:  # a slotted dataclass (schema.Indicator, Value, Finding …), frozen or not
+            for name in value.__dataclass_fields__:
+                object.__setattr__(value, name, _share_strings(getattr(value, name), pool))
     return value
 
 

@@ -3,6 +3,9 @@
 Field names that appear in findings.json follow the contract in DESIGN.md exactly; extra
 attributes (raw cell text, parsed values) serve the checks and stay out of the contract keys
 unless listed in `to_dict`.
+
+The classes a province-sized run holds by the million (indicator rows, parsed values, findings)
+are slotted: without a per-instance __dict__ each takes about a third of the memory.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Any
 VALUE_KINDS = ("percent", "money", "count", "duration", "date", "text")
 
 
-@dataclass
+@dataclass(slots=True)
 class Money:
     """One money amount found in text, e.g. "≤2.62万元" or "65700元"."""
 
@@ -26,7 +29,7 @@ class Money:
     end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     """A parsed 指标值. `raw` is what the table says; the rest is what we understood."""
 
@@ -56,7 +59,7 @@ class Value:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Indicator:
     """One row of the indicator grid (1-based `row` within the table's grid, header excluded)."""
 
@@ -89,7 +92,7 @@ class Indicator:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class SchedulePoint:
     """One period of the 资金支出计划. Blank periods keep raw == ""."""
 
@@ -102,7 +105,7 @@ class SchedulePoint:
         return {"period": self.period, "raw": self.raw}
 
 
-@dataclass
+@dataclass(slots=True)
 class Budget:
     total: float | None = None
     fiscal: float | None = None  # 其中：财政资金
@@ -196,7 +199,7 @@ class Submission:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem an auditor sends back. Field names are the findings.json contract."""
 

@@ -54,3 +54,17 @@ def test_shared_strings_keep_values():
     data = api._share_strings([first, {"k": (second, 1)}], pool)
     assert data == ["群众满意", {"k": ("群众满意", 1)}]
     assert data[0] is data[1]["k"][0]
+
+
+def test_shared_strings_reach_slotted_records():
+    from auditor.schema import Finding, Indicator
+
+    name = "".join(["群众", "满意度"])
+    first = Indicator(row=1, level1="满意度指标", level2="服务对象满意度指标", level3="".join(["群众", "满意度"]),
+                      description="", value="≥90%", basis="")
+    finding = Finding(source="a", table=1, project="p", row=1, field="value", category="VALUE_VAGUE",
+                      rule="VALUE_VAGUE.x", severity="low", evidence="".join(["群众", "满意度"]), message="m", suggestion="s")
+    assert not hasattr(first, "__dict__") and first.level3 is not name
+    pool = {name: name}
+    api._share_strings([first, finding], pool)
+    assert first.level3 is name and finding.evidence is name
