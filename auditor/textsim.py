@@ -148,7 +148,10 @@ def _strip_words(text: str, words: tuple[str, ...] | frozenset[str]) -> str:
 def _removal_order(words: tuple[str, ...] | frozenset[str]) -> tuple[str, ...]:
     """The comparable forms of a word list, longest first, without empties (the lexicons are
     the same few lists on every call, so this is computed once per list)."""
-    return tuple(w for w in sorted({comparable(w) for w in words if w}, key=len, reverse=True) if w)
+    # ties in length are broken by the words themselves, never by set order: overlapping words
+    # of equal length ("甲乙", "乙丙") strip differently in different orders, and a frozenset's
+    # order changes with the interpreter's hash seed, i.e. from run to run
+    return tuple(w for w in sorted({comparable(w) for w in words if w}, key=lambda w: (-len(w), w)) if w)
 
 
 def residue(text: str, reference: str) -> str:

@@ -68,3 +68,20 @@ def test_shared_strings_reach_slotted_records():
     pool = {name: name}
     api._share_strings([first, finding], pool)
     assert first.level3 is name and finding.evidence is name
+
+
+def test_word_stripping_does_not_depend_on_the_hash_seed():
+    """Overlapping words of equal length from a frozenset are removed in one order whatever
+    PYTHONHASHSEED is (a province run once differed by a finding between two runs)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from auditor.textsim import strip_words; "
+            "print(strip_words('甲乙丙丁戊己', frozenset({'甲乙', '乙丙', '丙丁', '丁戊', '戊己', '己庚'})))")
+    outputs = set()
+    for seed in range(8):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        outputs.add(result.stdout.strip())
+    assert len(outputs) == 1, outputs
