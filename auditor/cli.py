@@ -370,7 +370,11 @@ def train(
     root = Path.cwd()
     paths = paths or [root / "corpus"]
     labels = labels or root / "corpus" / "labels"
-    out = out or models_dir()
+    if out is None:
+        try:
+            out = models_dir()
+        except FileNotFoundError:  # an install without a models/ folder: write one here
+            out = root / "models"
     if not labels.is_dir():
         err.print(f"[red]找不到标注文件夹 {escape(str(labels))}[/red]", soft_wrap=True)
         raise typer.Exit(2)

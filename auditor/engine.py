@@ -50,7 +50,13 @@ class Engine:
         result = AuditResult()
         from .ml.scoring import score_submission
 
-        result.scores = score_submission(submission, self.models[0] if self.models else None)
+        try:
+            result.scores = score_submission(submission, self.models[0] if self.models else None)
+        except Exception as error:  # like a crashing check: reported, the audit goes on unscored
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            result.errors.append(f"明确度评分在 {submission.source} 上出错（{type(error).__name__}: {error}，"
+                                 f"{Path(where.filename).name}:{where.lineno}），其余检查照常进行")
+            result.scores = score_submission(submission, None)
         found: list[Finding] = []
         for code in self.enabled:
             rule = self.rules[code]

@@ -183,8 +183,10 @@ def bench_single_file(index_sizes: tuple[int, ...] = (100, 1000), rounds: int = 
         times = []
         for _ in range(rounds):
             start = time.perf_counter()
-            subprocess.run(args, check=False, capture_output=True, cwd=REPO)
+            done = subprocess.run(args, check=False, capture_output=True, text=True, cwd=REPO)
             times.append(time.perf_counter() - start)
+            if done.returncode not in (0, 3):  # a crash is fast, not a pass
+                raise RuntimeError(f"{' '.join(args)} exited {done.returncode}: {done.stderr[-1000:]}")
         return min(times)
 
     with tempfile.TemporaryDirectory(prefix="bench-single-") as tmp:

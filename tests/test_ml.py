@@ -207,3 +207,49 @@ def test_model_opinion_defers_to_the_lexicon():
     rules = [f.rule for f in engine.audit(submission_from_case(case)).findings]
     assert "LEVEL_MISMATCH.model" not in rules
     assert rules == ["LEVEL_MISMATCH.subject"]
+
+
+def test_model_opinion_threshold_is_a_boundary():
+    spec, cat = load_models(str(models_dir()))
+    confidence = float(cat.probabilities(submission_from_case(OPEN_ROW).tables[0].indicators).max())
+    assert len(_mismatch((spec, dataclasses.replace(cat, flag_threshold=confidence - 1e-6)))) == 1
+    assert _mismatch((spec, dataclasses.replace(cat, flag_threshold=confidence + 1e-6))) == []
+
+
+def test_a_province_rule_file_without_the_model_options_still_runs(tmp_path):
+    bundled = (REPO / "rules" / "LEVEL_MISMATCH.yaml").read_text(encoding="utf-8")
+    older = "\n".join(line for line in bundled.splitlines()
+                      if not line.strip().startswith(("model_opinion:", "model_confidence:", "model_severity:")))
+    (tmp_path / "LEVEL_MISMATCH.yaml").write_text(older, encoding="utf-8")
+    spec, cat = load_models(str(models_dir()))
+    engine = Engine(Config(select=["LEVEL_MISMATCH"]), rules_folder=tmp_path,
+                    models=(spec, dataclasses.replace(cat, flag_threshold=0.0)))
+    result = engine.audit(submission_from_case(OPEN_ROW))
+    assert result.errors == []
+    assert [f.severity for f in result.findings if f.rule == "LEVEL_MISMATCH.model"] == ["medium"]
+
+
+def test_a_broken_model_is_reported_and_the_audit_goes_on():
+    spec, cat = load_models(str(models_dir()))
+    broken = dataclasses.replace(spec, coef=spec.coef[:, :5])  # wrong shape: scoring raises
+    submission = read_submission(SEEDS[2])
+    result = Engine(Config(select=["VALUE_VAGUE"]), models=(broken, cat)).audit(submission)
+    assert len(result.errors) == 1 and "明确度评分" in result.errors[0]
+    assert result.findings and all(i.specificity is None for t in submission.tables for i in t.indicators)
+
+
+def test_two_class_labels_export_a_working_model(labelled):
+    rows = [r for r in labelled[0] if r.specificity != 1]
+    docs, dense = training._inputs(rows, "specificity")
+    design, clf = training._fit(docs, dense, np.array([str(r.specificity) for r in rows]), 4.0)
+    model = training._export("specificity", design, clf, temperature=1.0)
+    expected = clf.predict_proba(design.transform(docs, dense))
+    np.testing.assert_allclose(model.probabilities([r.indicator for r in rows]), expected, atol=1e-9)
+
+
+def test_rows_without_a_parsed_value_score_like_parsed_ones(seeds):
+    spec, _ = load_models(str(models_dir()))
+    rows = [i for s in seeds for t in s.tables for i in t.indicators][:80]
+    bare = [dataclasses.replace(i, parsed=None) for i in rows]
+    np.testing.assert_allclose(specificity_scores(spec, bare), specificity_scores(spec, rows), atol=1e-12)
+    assert len(specificity_scores(spec, [])) == 0 and spec.logits([]).shape == (0, len(spec.classes))

@@ -56,7 +56,10 @@ class Context:
     models: Any = None  # (specificity, category) classifiers (ml/model.py); None when not trained
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def option(self, name: str) -> Any:
+    def option(self, name: str, default: Any = ...) -> Any:
+        """The option's value; `default` for options a province's older rule file may lack."""
+        if default is not ... and name not in self.options:
+            return default
         return self.options[name]
 
     def finding(

@@ -165,13 +165,14 @@ def level_mismatch(submission: Submission, ctx: Context) -> Iterator[Finding]:
 
 
 def _model_opinions(submission: Submission, ctx: Context) -> Iterator[Finding]:
-    if not ctx.option("model_opinion") or not ctx.models:
+    # defaults: a province's LEVEL_MISMATCH.yaml written before the model variant lacks these
+    if not ctx.option("model_opinion", True) or not ctx.models:
         return
     from ..ml.features import category_key
     from ..ml.scoring import category_opinions
 
     model = ctx.models[1]
-    floor = ctx.option("model_confidence")
+    floor = ctx.option("model_confidence", None)
     threshold = max(model.flag_threshold, float(floor) if floor is not None else 0.0)
     if threshold > 1.0:
         return  # no confidence reaches it (the calibration found none precise enough): skip scoring
@@ -200,5 +201,5 @@ def _model_opinions(submission: Submission, ctx: Context) -> Iterator[Finding]:
                      f"（分类模型判断，置信度{opinion.confidence:.2f}）。"),
             suggestion=(f"核对该行实际衡量什么：若属“{opinion.category}”，移至该类；否则改写为真正的"
                         f"{declared_name}{f'（{example}）' if example else ''}。"),
-            severity=ctx.option("model_severity"), confidence=round(opinion.confidence, 2),
+            severity=ctx.option("model_severity", "medium"), confidence=round(opinion.confidence, 2),
         )

@@ -392,7 +392,7 @@ class CorpusIndex:
 
     # -- queries --------------------------------------------------------------------------------
 
-    def query(self, submission: Submission, max_places: int = 50, common_places: int = 3) -> list[Copy]:
+    def query(self, submission: Submission, max_places: int = 200, common_places: int = 3) -> list[Copy]:
         """Each text unit of `submission` that another project (of any submission in the index,
         this one's other tables included) holds the same or nearly the same text as, with at
         most `max_places` of those places, most similar first.

@@ -133,15 +133,19 @@ def join_labels(
     problems: list[str] = []
     for path in sorted(label_dir.glob("*.csv")):
         for line, rec in enumerate(read_label_csv(path), start=2):
-            key = (rec["submission"], int(rec["table"]), int(rec["row"]))
+            try:
+                key = (rec["submission"], int(rec["table"]), int(rec["row"]))
+            except (TypeError, ValueError):
+                raise LabelError(f"{path.name} 第{line}行：table/row 应为整数") from None
             if key not in by_key:
                 problems.append(f"{path.name} 第{line}行：找不到 {key[0]} 表{key[1]} 第{key[2]}行")
                 continue
             table, ind = by_key[key]
-            if rec["level3"] != ind.level3 or rec["value"] != ind.value:
+            changed = [c for c in TEXT_COLUMNS[1:] if (rec.get(c) or "") != getattr(ind, c)]
+            if changed:
                 problems.append(
-                    f"{path.name} 第{line}行：表{key[1]} 第{key[2]}行文字已变"
-                    f"（标注时“{rec['level3']}｜{rec['value']}”，现为“{ind.level3}｜{ind.value}”）"
+                    f"{path.name} 第{line}行：表{key[1]} 第{key[2]}行文字已变（{'、'.join(changed)}；"
+                    f"标注时“{rec['level3']}｜{rec['value']}”，现为“{ind.level3}｜{ind.value}”）"
                 )
                 continue
             spec, cat = _check_label(path, line, rec)

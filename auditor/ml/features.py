@@ -11,6 +11,7 @@ Two kinds of features:
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable
@@ -200,7 +201,9 @@ def specificity_dense(indicator: Indicator, text: RowText | None = None) -> list
         float(at is not None and value_topic[at] > 0),
         float(at is not None and name_topic[at] > 0),
         float(declared is not None and value.kind in EXPECTED_KINDS.get(declared, ())),
-        float(undefined_percent(indicator) is not None),
+        # undefined_percent reads `parsed`: give it the value parsed here when the row has none
+        float(undefined_percent(indicator if indicator.parsed is not None
+                                else dataclasses.replace(indicator, parsed=value)) is not None),
         float(bool(_word_pattern("abstract").search(name_desc))),
         float(bool(words.change.search(text.description) or words.change.search(text.name))),
         float(bool(_word_pattern("vague").search(name_desc))),

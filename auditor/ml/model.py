@@ -127,6 +127,8 @@ class LinearTextModel:
         """Raw scores per class. Identical rows (copy-paste is the norm in these tables) are
         scored once; pass a RowBatch to share that work between the two models."""
         batch = rows if isinstance(rows, RowBatch) else RowBatch(rows)
+        if not batch.unique:
+            return np.zeros((0, len(self.classes)))
         fields, dense_of = _FEATURES[self.kind]
         n_terms = len(self.idf)
         dense = np.array([dense_of(ind, text) for ind, text in zip(batch.unique, batch.texts)],
@@ -218,5 +220,5 @@ def bundled_models() -> tuple[LinearTextModel, LinearTextModel] | None:
 
     try:
         return load_models(str(models_dir()))
-    except ModelMissing:
+    except FileNotFoundError:  # ModelMissing, or no models/ folder at all
         return None

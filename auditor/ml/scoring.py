@@ -14,10 +14,12 @@ def indicators_of(submission: Submission) -> list[Indicator]:
 
 def score_submission(submission: Submission, model: LinearTextModel | None) -> list[float | None]:
     """Set `specificity` (0–1, three decimals) on every indicator and return the scores in table
-    and row order; without a model every score stays None."""
+    and row order; without a model every score is None."""
     rows = indicators_of(submission)
     if model is None:
-        return [None] * len(rows)
+        scores: list[float | None] = [None] * len(rows)
+        apply_scores(submission, scores)  # no stale scores from an earlier run
+        return scores
     scores = [round(float(s), 3) for s in specificity_scores(model, rows)]
     apply_scores(submission, scores)
     return scores

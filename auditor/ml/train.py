@@ -86,11 +86,16 @@ def _fit(docs: list[list[str]], dense: np.ndarray, y: np.ndarray, c: float) -> t
 
 def _export(kind: str, design: Design, clf: Any, temperature: float) -> LinearTextModel:
     vocabulary = {term: int(i) for term, i in design.vectorizer.vocabulary_.items()}
+    coef, intercept = clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64)
+    if coef.shape[0] == 1 and len(clf.classes_) == 2:
+        # two classes: scikit-learn keeps one row (the second class's logit); as softmax logits
+        # that is (-z/2, z/2), the form _out_of_fold uses too
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
     return LinearTextModel(
         kind=kind, classes=tuple(str(c) for c in clf.classes_), vocabulary=vocabulary,
         idf=design.vectorizer.idf_.astype(np.float64), sublinear_tf=True, dense_mean=design.mean,
-        dense_scale=design.scale, dense_weight=DENSE_WEIGHT, coef=clf.coef_.astype(np.float64),
-        intercept=clf.intercept_.astype(np.float64), temperature=temperature)
+        dense_scale=design.scale, dense_weight=DENSE_WEIGHT, coef=coef, intercept=intercept,
+        temperature=temperature)
 
 
 def _out_of_fold(rows: list[LabelledRow], kind: str, y: np.ndarray, c: float) -> tuple[np.ndarray, list[str]]:
