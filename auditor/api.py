@@ -380,6 +380,16 @@ def render_outputs(run: AuditRun, formats: Iterable[str] = FORMATS, linked: Iter
     return files
 
 
+def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write {relative path: bytes} into `out`, each file atomically; returns the paths."""
+    written = []
+    for relative, data in files.items():
+        target = Path(out) / relative
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
 def write_reports(run: AuditRun, out: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
     """Write the chosen outputs into `out` (each file atomically); returns the paths written.
     findings.json is streamed to its file (a province run's is gigabytes), not rendered to bytes."""
@@ -388,11 +398,8 @@ def write_reports(run: AuditRun, out: Path, formats: Iterable[str] = FORMATS) ->
     if "json" in formats:
         written.append(write_audit_output(run, Path(out)))
     rest = [f for f in formats if f != "json"]
-    for relative, data in (render_outputs(run, rest, linked=[FINDINGS_JSON] if "json" in formats else [])
-                           if rest else {}).items():
-        target = Path(out) / relative
-        write_atomic(target, data)
-        written.append(target)
+    if rest:
+        written += write_files(render_outputs(run, rest, linked=[FINDINGS_JSON] if "json" in formats else []), out)
     return written
 
 
@@ -515,13 +522,13 @@ def render_summary_outputs(run: AuditRun, present: Iterable[str] = ()) -> dict[s
     return files
 
 
-def good_cases(rules_folder: Path | None = None) -> list[Any]:
+def good_cases(rules_folder: Path | None = None, engine: Engine | None = None) -> list[Any]:
     """The clean pieces (report.gallery.GoodSample) of every rule's good cases: each case run
     through all checks with default options, keeping only what none of them flags."""
     from .cases import submission_from_case
     from .report.gallery import good_samples
 
-    engine = Engine(rules_folder=rules_folder)
+    engine = engine or Engine(rules_folder=rules_folder)
     samples = []
     for code, rule in sorted(engine.rules.items()):
         for number, case in enumerate(rule.cases, start=1):
@@ -535,16 +542,7 @@ def good_cases(rules_folder: Path | None = None) -> list[Any]:
 def render_gallery_outputs(run: AuditRun, rules_folder: Path | None = None) -> dict[str, bytes]:
     """gallery.html (the workshop deck) and gallery_pairs.xlsx."""
     from .report.gallery import render_gallery
-    from .rules import load_rules
 
-    return render_gallery(run.batch.submissions, run.findings, load_rules(rules_folder), good_cases(rules_folder))
+    engine = Engine(rules_folder=rules_folder)  # default options: the good cases as the rule files state them
+    return render_gallery(run.batch.submissions, run.findings, engine.rules, good_cases(engine=engine))
 
-
-def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
-    """Write {relative path: bytes} into `out`, each file atomically; returns the paths."""
-    written = []
-    for relative, data in files.items():
-        target = Path(out) / relative
-        write_atomic(target, data)
-        written.append(target)
-    return written

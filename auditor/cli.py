@@ -54,6 +54,9 @@ PathsArg = Annotated[list[Path], typer.Argument(help="文件或文件夹（递�
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度和摘要（供脚本调用）")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="并行进程数（默认：文件多时用全部核心）")]
+RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="全县（省）语料索引（auditor index build 生成），对照其中全部文本查找照搬的文字", show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -86,6 +89,15 @@ def _read(paths: list[Path], out: Path, quiet: bool, workers: int | None) -> api
             progress.update(task, advance=1, description=Path(result.source).name)
 
         return api.read_batch(files, workers=workers, on_file=advance)
+
+
+def _audit_run(paths: list[Path], out: Path, quiet: bool, workers: int | None, rules: Path | None,
+               config: Path | None, index: Path | None) -> api.AuditRun:
+    """Read and check the batch as `audit` does (same config, rules and corpus index)."""
+    engine = _engine(rules, config)
+    corpus = _load_index(index) if index is not None else None
+    batch = _read(paths, out, quiet, workers)
+    return api.audit_with_corpus(batch, engine, corpus)
 
 
 def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
@@ -130,11 +142,11 @@ def audit(
     out: OutOpt = Path("reports"),
     quiet: QuietOpt = False,
     workers: WorkersOpt = None,
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+    rules: RulesOpt = None,
+    config: ConfigOpt = None,
     formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="有该严重程度及以上的问题时以退出码 3 结束：high / medium / low", show_default=False)] = None,
-    index: Annotated[Optional[Path], typer.Option("--index", help="全县（省）语料索引（auditor index build 生成），对照其中全部文本查找照搬的文字", show_default=False)] = None,
+    index: IndexOpt = None,
 ) -> None:
     """审核文件，输出 findings.json、整改清单.xlsx 和 HTML 报告。"""
     try:
@@ -148,10 +160,8 @@ def audit(
         if threshold is None:
             err.print(f"[red]--fail-on 的取值 {escape(fail_on)!r} 无效，应为 high、medium 或 low[/red]", soft_wrap=True)
             raise typer.Exit(2)
-    engine = _engine(rules, config)
-    corpus = _load_index(index) if index is not None else None
-    batch = _read(paths, out, quiet, workers)
-    run = api.audit_with_corpus(batch, engine, corpus)
+    run = _audit_run(paths, out, quiet, workers, rules, config, index)
+    batch = run.batch
     try:
         written = api.write_reports(run, out, chosen)
     except OSError as error:
@@ -198,8 +208,8 @@ def index_build(
     out: Annotated[Path, typer.Option("--out", "-o", help="索引文件（或文件夹，写入其中的 corpus-index.pkl）", show_default=False)],
     quiet: QuietOpt = False,
     workers: WorkersOpt = None,
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+    rules: RulesOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """读取文件夹中的全部文本，建立语料索引并保存（供 audit --index 使用）。"""
     import time
@@ -222,8 +232,8 @@ def index_build(
 
 @app.command("rules")
 def rules_command(
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")] = None,
+    rules: RulesOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """列出全部检查：代码、名称、严重程度、分组、按当前配置是否启用。"""
     engine = _engine(rules, config)
@@ -248,7 +258,7 @@ def rules_command(
 @app.command()
 def explain(
     code: Annotated[str, typer.Argument(help="检查代码，例如 GOAL_PLACEHOLDER（`auditor rules` 列出全部）", show_default=False)],
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")] = None,
+    rules: RulesOpt = None,
 ) -> None:
     """说明一条检查：为什么重要、如何整改、选项，以及反例和正例（含检查在反例上报出的问题）。"""
     from .config import ConfigError
@@ -268,18 +278,6 @@ def explain(
 
 # ---------------------------------------------------------------- summary and gallery (issue 6)
 
-RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="使用本省的规则文件夹（覆盖同名规则）")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml 或 pyproject.toml）")]
-IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="全县（省）语料索引（auditor index build 生成），对照其中全部文本查找照搬的文字", show_default=False)]
-
-
-def _audit_run(paths: list[Path], out: Path, quiet: bool, workers: int | None, rules: Path | None,
-               config: Path | None, index: Path | None) -> api.AuditRun:
-    """Read and check the batch as `audit` does (same config, rules and corpus index)."""
-    engine = _engine(rules, config)
-    corpus = _load_index(index) if index is not None else None
-    batch = _read(paths, out, quiet, workers)
-    return api.audit_with_corpus(batch, engine, corpus)
 
 
 def _write_and_exit(run: api.AuditRun, files: dict[str, bytes], out: Path, quiet: bool) -> None:
@@ -325,7 +323,7 @@ _batch_page_command(
     "summary",
     lambda run, out, rules: api.render_summary_outputs(run, [n for n in api.SUMMARY_LINKED if (out / n).is_file()]),
     "全县（批次）汇总：单位排名、常见问题类别、复制最多的文字和图表（summary.html、summary.xlsx）。\n\n"
-    "各单位按每张项目表的问题数和指标具体性排名，附条形图和“问题类别 × 单位”热力图；"
+    "各单位按每张项目表的问题数和指标明确度排名，附条形图和“问题类别 × 单位”热力图；"
     "同时写出逐份报告（reports/）和 index.html，汇总页中的链接可直接打开。",
 )
 _batch_page_command(

@@ -177,11 +177,10 @@ def _model_opinions(submission: Submission, ctx: Context) -> Iterator[Finding]:
     if threshold > 1.0:
         return  # no confidence reaches it (the calibration found none precise enough): skip scoring
     flag_satisfaction = ctx.option("satisfaction_in_benefit")
-    placed = [(table, ind) for table in submission.tables for ind in table.indicators
-              if domain.level2_key(ind.level2) is not None]
-    opinions = category_opinions([ind for _table, ind in placed], model)  # one batch per submission
-    for (table, ind), opinion in zip(placed, opinions):
-        declared = domain.level2_key(ind.level2)
+    placed = [(table, ind, declared) for table in submission.tables for ind in table.indicators
+              if (declared := domain.level2_key(ind.level2)) is not None]
+    opinions = category_opinions([ind for _table, ind, _declared in placed], model)  # one batch per submission
+    for (table, ind, declared), opinion in zip(placed, opinions):
         if opinion is None or opinion.confidence < threshold:
             continue
         home = category_key(opinion.category)

@@ -11,20 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain import LEVEL2_NAMES, LEVEL2_ORDER
 from ..schema import Indicator, ProjectTable, Submission
 
-# The nine 二级 categories (RULEBOOK 1) in their canonical spelling; labels use these names.
-CATEGORIES = (
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "成本指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "可持续影响指标",
-    "服务对象满意度指标",
-)
+# The nine 二级 categories (RULEBOOK 1) in their canonical spelling and the grid's order; labels
+# use these names (domain.py owns both the names and the order).
+CATEGORIES = tuple(LEVEL2_NAMES[key] for key in LEVEL2_ORDER)
 SPECIFICITY_LEVELS = (0, 1, 2)  # 0 unassessable, 1 partly, 2 measurable and specific (GUIDE.md)
 
 TEXT_COLUMNS = ("project", "level1", "level2", "level3", "description", "value", "basis")

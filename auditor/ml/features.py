@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..domain import LEVEL2_ORDER
 from ..schema import Indicator, Value
 from ..values import normalize_text, parse_value
 from .dataset import CATEGORIES
@@ -31,9 +32,8 @@ CATEGORY_FIELDS = ("名", "述", "值")
 
 _KINDS = ("percent", "money", "count", "duration", "date", "text")
 _COMPARATORS = ("≥", "≤", "=", ">", "<")
-# 二级 keys of domain.py in CATEGORIES order
-_CATEGORY_KEYS = ("quantity", "quality", "timeliness", "cost", "economic", "social", "ecological",
-                  "sustainable", "satisfaction")
+# 二级 keys of domain.py, in CATEGORIES order
+_CATEGORY_KEYS = LEVEL2_ORDER
 _NONSTANDARD_PERCENT = ("百分比", "百分率", "百分数")
 
 
