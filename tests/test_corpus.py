@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from auditor import api
 from auditor.cli import app
 from auditor.config import Config
-from auditor.corpus import CorpusIndex, IndexFormatError, IndexOptions, extract_units, near_duplicate_pairs
+from auditor.corpus import CorpusIndex, IndexFormatError, IndexOptions, NearDuplicates, extract_units, near_duplicate_pairs
 from auditor.corpus.index import Formulas
 from auditor.corpus.index import FORMAT_VERSION
 from auditor.corpus.stats import boilerplate
@@ -78,6 +78,46 @@ def test_near_duplicate_pairs_is_deterministic_and_pure(seed_texts):
     assert all(i < j for i, j in near_duplicate_pairs(seed_texts))
 
 
+def test_signatures_and_band_shape_are_datasketchs(seed_texts):
+    """The index's vectorised MinHash is datasketch's (affine32, crc32, the index's seed), and its
+    bands are the (b, r) MinHashLSH picks for the threshold — so the LSH stage is datasketch's
+    MinHash-LSH, stored as sorted arrays instead of dicts of bytes."""
+    import zlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    from auditor.corpus.index import Sketch, lsh_threshold
+    from auditor.corpus.units import shingles
+
+    options = IndexOptions()
+    sketch = Sketch.for_options(options)
+    sets = [[g.encode("utf-8") for g in shingles(comparable(t))] for t in seed_texts[:150]]
+    expected = MinHash.bulk(sets, num_perm=options.num_perm, seed=options.seed, hashfunc=zlib.crc32)
+    assert all((mine == theirs.hashvalues).all() for mine, theirs in zip(sketch.signatures(sets), expected))
+    lsh = MinHashLSH(threshold=lsh_threshold(options), num_perm=options.num_perm, weights=(0.2, 0.8))
+    assert (sketch.bands, sketch.rows) == (lsh.b, lsh.r)
+    # the same candidates as datasketch's own tables
+    mine = NearDuplicates(options)
+    long_texts = [k for k in dict.fromkeys(comparable(t) for t in seed_texts) if len(k) >= options.short_len]
+    rows = mine._band_rows(long_texts)
+    hashes = MinHash.bulk([[g.encode("utf-8") for g in shingles(k)] for k in long_texts],
+                          num_perm=options.num_perm, seed=options.seed, hashfunc=zlib.crc32)
+    for kid, (row, minhash) in enumerate(zip(rows, hashes)):
+        assert mine.tables.candidates(row) == set(lsh.query(minhash)), kid
+        mine.tables.insert(kid, row)
+        lsh.insert(kid, minhash)
+        if kid % 50 == 0:
+            mine.tables.merge()  # sorted part and pending dicts answer alike
+
+
+def test_merging_band_tables_midway_changes_nothing(seed_texts, monkeypatch):
+    import auditor.corpus.index as index_module
+
+    expected = near_duplicate_pairs(seed_texts)
+    monkeypatch.setattr(index_module, "MERGE_AT", 7)
+    assert near_duplicate_pairs(seed_texts) == expected
+
+
 # ---------------------------------------------------------------- index: build, save, load
 
 
@@ -110,6 +150,27 @@ def test_save_load_round_trip(county, seeds, tmp_path):
             want = [(c.unit, [(o, s) for o, s, _ in c.others], c.common) for c in county.query(submission)]
             assert got == want
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically
+
+
+def test_a_saved_index_is_queried_without_datasketch(county, tmp_path):
+    """`audit FILE --index` start-up: loading and querying (new keys included) needs neither
+    datasketch nor scipy, which datasketch imports (a quarter of a second)."""
+    import subprocess
+    import sys
+
+    target = county.save(tmp_path / "county.idx")
+    probe = (
+        "import sys\n"
+        "from auditor.corpus import CorpusIndex\n"
+        "from auditor.ingest import read_submission\n"
+        f"index = CorpusIndex.load({str(target)!r})\n"
+        f"submission = read_submission({str(seed_path('003'))!r})\n"
+        "submission.tables[0].goals.append('一个从未出现过的全新目标文字用于检验近似查找')\n"
+        "assert index.query(submission)\n"
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_load_rejects_other_files_and_versions(county, tmp_path):

@@ -3,9 +3,11 @@ each other (rapidfuzz ratio on the normalised text ≥ `threshold`), found witho
 pairs.
 
 * Identical normalised texts share one key; only distinct keys are compared.
-* Keys of `short_len` characters or more: MinHash (datasketch, fixed seed, so the same input
-  always gives the same index) over character 2–3-gram shingles, MinHashLSH for candidates,
-  each candidate verified exactly with rapidfuzz.
+* Keys of `short_len` characters or more: MinHash over character 2–3-gram shingles (datasketch's
+  permutations, fixed seed, so the same input always gives the same index) and LSH banding with
+  the band shape datasketch's MinHashLSH chooses for the threshold; candidates are verified
+  exactly with rapidfuzz. The band tables are sorted numpy arrays (a province's index in a few
+  hundred MiB, and loadable without importing datasketch).
 * Shorter keys (their few shingles make sketches collide): edit distance within blocks. At the
   default threshold a near copy of a short key is at most one edit away, so it shares its first
   or its last half with it (prefix/suffix blocks of the right length); for thresholds low enough
@@ -27,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from ..io_utils import write_atomic
@@ -35,9 +38,11 @@ from ..schema import Submission
 from ..textsim import comparable
 from .units import TextUnit, extract_units, fingerprint, normalise, shingles
 
-FORMAT_VERSION = 2  # 2: slotted TextUnit
+FORMAT_VERSION = 3  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays
 MAGIC = b"JIXIAO-CORPUS-INDEX\n"
 INDEX_FILE = "corpus-index.pkl"
+MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
+LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
 
 
 class IndexFormatError(ValueError):
@@ -74,8 +79,128 @@ def lsh_threshold(options: IndexOptions) -> float:
     return round(min(0.9, max(0.1, (1 - broken) / (1 + broken) - 0.2)), 2)
 
 
-def _hash32(shingle: bytes) -> int:
-    return zlib.crc32(shingle)
+# MinHash over crc32 shingle hashes in datasketch's "affine32" scheme: MurmurHash3's 32-bit
+# finaliser, then h → a·h + b mod 2^32 per permutation (datasketch ≥ 2.0). The permutations and
+# the band shape come from datasketch when an index is built and are stored with it, so loading
+# and querying a saved index imports neither datasketch nor (through it) scipy;
+# tests/test_corpus.py checks these signatures equal datasketch's MinHash.bulk.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+# band hash: the r rows of a band folded into 64 bits (odd multipliers, wrapping); two different
+# bands collide with probability ~2⁻⁶⁴, and a collision only adds a candidate that is verified
+_BAND_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+_SIGNATURE_BLOCK = 1 << 17  # shingles hashed at a time (× num_perm × 4 bytes of scratch)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> np.uint32(s1))
+    hv = hv * np.uint32(m1)
+    hv = hv ^ (hv >> np.uint32(s2))
+    hv = hv * np.uint32(m2)
+    return hv ^ (hv >> np.uint32(s3))
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """How keys become LSH band hashes: MinHash permutations (a, b), and `bands` × `rows`."""
+
+    a: np.ndarray  # uint32, odd
+    b: np.ndarray  # uint32
+    bands: int
+    rows: int
+
+    @classmethod
+    def for_options(cls, options: IndexOptions) -> Sketch:
+        from datasketch import MinHash, MinHashLSH
+
+        a, b = MinHash(num_perm=options.num_perm, seed=options.seed, scheme="affine32").permutations
+        lsh = MinHashLSH(threshold=lsh_threshold(options), num_perm=options.num_perm, weights=(0.2, 0.8))
+        return cls(np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32), int(lsh.b), int(lsh.r))
+
+    def signatures(self, shingle_sets: Sequence[Sequence[bytes]]) -> np.ndarray:
+        """The MinHash signature (uint32 × num_perm) of each set of shingles, as datasketch's
+        MinHash.bulk(sets, hashfunc=crc32, scheme="affine32") computes them, vectorised."""
+        out = np.full((len(shingle_sets), len(self.a)), np.iinfo(np.uint32).max, dtype=np.uint32)
+        start = 0
+        while start < len(shingle_sets):
+            stop, count = start, 0
+            while stop < len(shingle_sets) and (count == 0 or count + len(shingle_sets[stop]) <= _SIGNATURE_BLOCK):
+                count += len(shingle_sets[stop])
+                stop += 1
+            hashes = np.fromiter((zlib.crc32(g) for s in shingle_sets[start:stop] for g in s), dtype=np.uint32, count=count)
+            if count:
+                permuted = _fmix32(hashes)[:, None] * self.a + self.b
+                sizes = np.fromiter((len(s) for s in shingle_sets[start:stop]), dtype=np.int64, count=stop - start)
+                filled = sizes > 0
+                offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))[filled]
+                out[start:stop][filled] = np.minimum.reduceat(permuted, offsets, axis=0)
+            start = stop
+        return out
+
+    def band_hashes(self, signatures: np.ndarray) -> np.ndarray:
+        """(keys × bands) uint64: each band's rows folded into one number."""
+        used = signatures[:, : self.bands * self.rows].astype(np.uint64).reshape(len(signatures), self.bands, self.rows)
+        folded = np.zeros((len(signatures), self.bands), dtype=np.uint64)
+        for row in range(self.rows):
+            folded = folded * np.uint64(_BAND_MULTIPLIERS[row % 4]) + used[:, :, row] + np.uint64(row + 1)
+        return folded
+
+
+class BandTables:
+    """The LSH buckets: for each band, which keys share that band's hash. Stored as one sorted
+    (hash, key id) array pair per band — about 12 bytes per key and band, where dicts of bytes
+    take ~200 — plus, while keys are being added, a dict per band for the keys added since the
+    last merge, so a key is looked up among all keys before it."""
+
+    def __init__(self, bands: int):
+        self.hashes = [np.empty(0, dtype=np.uint64) for _ in range(bands)]
+        self.ids = [np.empty(0, dtype=np.int32) for _ in range(bands)]
+        self.pending: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+
+    def candidates(self, row: np.ndarray) -> set[int]:
+        """Ids of the keys that share at least one band with the band hashes `row`."""
+        return self.merged_candidates(row[None, :])[0] | self.pending_candidates(row)
+
+    def merged_candidates(self, rows: np.ndarray) -> list[set[int]]:
+        """For each row of band hashes, the ids of the merged keys sharing a band with it (one
+        vectorised lookup per band for all rows)."""
+        found: list[set[int]] = [set() for _ in range(len(rows))]
+        for band, column in enumerate(self.hashes):
+            if not len(column):
+                continue
+            low = np.searchsorted(column, rows[:, band], "left")
+            high = np.searchsorted(column, rows[:, band], "right")
+            ids = self.ids[band]
+            for i in np.flatnonzero(high > low).tolist():
+                found[i].update(ids[low[i]:high[i]].tolist())
+        return found
+
+    def pending_candidates(self, row: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        for band, value in enumerate(row.tolist()):
+            found.update(self.pending[band].get(value, ()))
+        return found
+
+    @property
+    def merged(self) -> int:
+        return len(self.ids[0]) if self.ids else 0
+
+    def insert(self, kid: int, row: np.ndarray) -> None:
+        for band, value in enumerate(row.tolist()):
+            self.pending[band].setdefault(value, []).append(kid)
+
+    def merge(self) -> None:
+        """Move the pending keys into the sorted arrays."""
+        for band, table in enumerate(self.pending):
+            if not table:
+                continue
+            ids = [kid for kids in table.values() for kid in kids]
+            values = [value for value, kids in table.items() for _ in kids]
+            hashes = np.concatenate((self.hashes[band], np.array(values, dtype=np.uint64)))
+            order = np.argsort(hashes, kind="stable")
+            self.hashes[band] = hashes[order]
+            self.ids[band] = np.concatenate((self.ids[band], np.array(ids, dtype=np.int32)))[order]
+            self.pending[band] = {}
 
 
 class NearDuplicates:
@@ -83,13 +208,12 @@ class NearDuplicates:
     key is looked up among the keys already in, then inserted."""
 
     def __init__(self, options: IndexOptions):
-        from datasketch import MinHashLSH
-
         self.options = options
         self.keys: list[str] = []
         self.ids: dict[str, int] = {}
         self.neighbours: dict[int, set[int]] = defaultdict(set)
-        self.lsh = MinHashLSH(threshold=lsh_threshold(options), num_perm=options.num_perm, weights=(0.2, 0.8))
+        self.sketch = Sketch.for_options(options)
+        self.tables = BandTables(self.sketch.bands)
         self.blocks: dict[tuple, list[int]] = defaultdict(list)  # short path: (side, h, text) → ids
         self.by_length: dict[int, list[int]] = defaultdict(list)  # short path fallback
         t = options.threshold
@@ -102,11 +226,10 @@ class NearDuplicates:
 
     # -- lookup ---------------------------------------------------------------------------------
 
-    def _minhashes(self, keys: Sequence[str]) -> list[Any]:
-        from datasketch import MinHash
-
-        sets = [[g.encode("utf-8") for g in sorted(shingles(k, words=self.options.word_shingles))] for k in keys]
-        return MinHash.bulk(sets, num_perm=self.options.num_perm, seed=self.options.seed, hashfunc=_hash32)
+    def _band_rows(self, keys: Sequence[str]) -> np.ndarray:
+        """(keys × bands) LSH band hashes of long keys."""
+        sets = [[g.encode("utf-8") for g in shingles(k, words=self.options.word_shingles)] for k in keys]
+        return self.sketch.band_hashes(self.sketch.signatures(sets))
 
     def _length_ok(self, a: int, b: int) -> bool:
         # ratio ≤ 2·min / (la + lb): pairs too different in length can never reach the threshold
@@ -145,13 +268,14 @@ class NearDuplicates:
         high = math.floor(n * (2 - self.options.threshold) / max(self.options.threshold, 1e-9)) + 1
         return [i for length in range(low, high + 1) for i in self.by_length.get(length, ())]
 
-    def search(self, key: str, minhash: Any = None) -> set[int]:
-        """Ids of the keys already in that are near copies of `key` (not `key` itself)."""
+    def search(self, key: str, candidates: set[int] | None = None) -> set[int]:
+        """Ids of the keys already in that are near copies of `key` (not `key` itself).
+        `candidates`: its LSH candidates when already looked up."""
         found: set[int] = set()
         if len(key) >= self.options.short_len:
-            if minhash is None:
-                minhash = self._minhashes([key])[0]
-            found |= self._verify(key, self.lsh.query(minhash))
+            if candidates is None:
+                candidates = self.tables.candidates(self._band_rows([key])[0])
+            found |= self._verify(key, candidates)
         if len(key) <= self._pool_max:
             found |= self._verify(key, self._short_candidates(key), short_only=True)
         found.discard(self.ids.get(key, -1))
@@ -159,29 +283,43 @@ class NearDuplicates:
 
     # -- insertion ------------------------------------------------------------------------------
 
-    def add(self, keys: Iterable[str]) -> list[int]:
-        """Insert the keys not yet in (each compared with all before it); the ids of all."""
-        keys = list(keys)
-        new = list(dict.fromkeys(k for k in keys if k not in self.ids))
-        long_keys = [k for k in new if len(k) >= self.options.short_len]
-        hashes = dict(zip(long_keys, self._minhashes(long_keys))) if long_keys else {}
-        for key in new:
-            minhash = hashes.get(key)
-            found = self.search(key, minhash)
+    def _insert(self, block: list[str]) -> None:
+        long_keys = [k for k in block if len(k) >= self.options.short_len]
+        rows = self._band_rows(long_keys) if long_keys else np.empty((0, self.sketch.bands), dtype=np.uint64)
+        merged = self.tables.merged_candidates(rows)
+        at_row = {key: i for i, key in enumerate(long_keys)}
+        for key in block:
+            i = at_row.get(key)
+            found = self.search(key, None if i is None else merged[i] | self.tables.pending_candidates(rows[i]))
             kid = len(self.keys)
             self.keys.append(key)
             self.ids[key] = kid
             for other in found:
                 self.neighbours[kid].add(other)
                 self.neighbours[other].add(kid)
-            if minhash is not None:
-                self.lsh.insert(kid, minhash, check_duplication=False)
+            if i is not None:
+                self.tables.insert(kid, rows[i])
             if len(key) <= self._pool_max:
                 if self._one_edit:
-                    for block in self._block_keys(key):
-                        self.blocks[block].append(kid)
+                    for block_key in self._block_keys(key):
+                        self.blocks[block_key].append(kid)
                 else:
                     self.by_length[len(key)].append(kid)
+
+    def add(self, keys: Iterable[str]) -> list[int]:
+        """Insert the keys not yet in (each compared with all before it); the ids of all."""
+        keys = list(keys)
+        new = list(dict.fromkeys(k for k in keys if k not in self.ids))
+        at = 0
+        while at < len(new):
+            # keys between two merges of the band tables (the pending dicts stay small): their
+            # candidates among merged keys are looked up a block at a time, among the keys added
+            # since the merge key by key
+            chunk = new[at : at + max(MERGE_AT, self.tables.merged // 4)]
+            at += len(chunk)
+            for start in range(0, len(chunk), LOOKUP_BLOCK):
+                self._insert(chunk[start : start + LOOKUP_BLOCK])
+            self.tables.merge()
         return [self.ids[k] for k in keys]
 
 
