@@ -17,7 +17,10 @@ from auditor.config import Config
 from auditor.engine import Engine
 from auditor.ingest import read_submission
 from auditor.ml import train as training
-from auditor.ml.dataset import CATEGORIES, CSV_COLUMNS, join_labels, label_data_hash
+from auditor.ml.dataset import (CATEGORIES, CSV_COLUMNS, ORIGIN_COLUMN, LabelError, join_labels, label_data_hash,
+                                 read_label_csv, skeleton_rows, submission_id, write_label_csv)
+from auditor.ml.features import (CATEGORY_FIELDS, SPECIFICITY_FIELDS, category_dense, row_text, specificity_dense,
+                                 tagged_ngrams)
 from auditor.ml.model import (CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel, RowBatch, load_models,
                               specificity_scores)
 from auditor.resources import models_dir
@@ -38,13 +41,23 @@ def labelled(seeds):
     return rows, problems
 
 
+def _cell_only_records(seeds) -> list[dict[str, str]]:
+    """The records of the bundled label files that no seed document backs: the cell-only rows."""
+    documents = {submission_id(s.source) for s in seeds}
+    return [rec for path in sorted(LABELS.glob("*.csv")) for rec in read_label_csv(path)
+            if ORIGIN_COLUMN in rec and rec["submission"] not in documents]
+
+
 def test_every_seed_row_is_labelled_once(seeds, labelled):
     rows, problems = labelled
     assert problems == []
     total = sum(len(t.indicators) for s in seeds for t in s.tables)
-    assert len(rows) == total == len({r.key for r in rows})
+    assert len([r for r in rows if r.source_kind == "seed"]) == total
+    assert len([r for r in rows if r.source_kind == "cell_only"]) == len(_cell_only_records(seeds))
+    assert len(rows) == len({r.key for r in rows})
     assert {r.category for r in rows} <= set(CATEGORIES)
     assert {r.specificity for r in rows} == {0, 1, 2}
+    assert all(r.origin for r in rows if r.source_kind == "cell_only")
 
 
 def test_a_label_whose_row_text_changed_is_refused(seeds, tmp_path):
@@ -55,15 +68,12 @@ def test_a_label_whose_row_text_changed_is_refused(seeds, tmp_path):
         rows = list(csv.DictReader(fh))
     rows[0]["level3"] = "别的指标"
     rows[1]["table"] = "99"
-    with open(target, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_label_csv(target, rows)
     joined, problems = join_labels(seeds, tmp_path)
     assert len(problems) == 2
     assert "文字已变" in problems[0] and "别的指标" in problems[0]
     assert "找不到" in problems[1] and "表99" in problems[1]
-    assert len(joined) == sum(len(t.indicators) for s in seeds for t in s.tables) - 2
+    assert len([r for r in joined if r.source_kind == "seed"]) == sum(len(t.indicators) for s in seeds for t in s.tables) - 2
 
 
 def test_numpy_scorer_reproduces_scikit_learn(labelled):
@@ -119,8 +129,10 @@ def test_bundled_models_come_from_the_bundled_labels(tmp_path):
     result = CliRunner().invoke(app, ["train", str(REPO / "corpus"), "--labels", str(LABELS), "--out", str(tmp_path), "-q"])
     assert result.exit_code == 0, result.output
     fresh = json.loads((tmp_path / CARD_FILE).read_text(encoding="utf-8"))
-    assert fresh["models"]["specificity"]["metrics"] == card["models"]["specificity"]["metrics"]
-    assert fresh["models"]["category"]["metrics"] == card["models"]["category"]["metrics"]
+    assert fresh["data"]["sources"] == card["data"]["sources"]
+    for kind in ("specificity", "category"):
+        assert fresh["models"][kind]["metrics"] == card["models"][kind]["metrics"]
+        assert fresh["models"][kind]["metrics_by_source"] == card["models"][kind]["metrics_by_source"]
     for name in (SPECIFICITY_FILE, CATEGORY_FILE):
         new, old = LinearTextModel.load(tmp_path / name), LinearTextModel.load(models_dir() / name)
         assert new.vocabulary == old.vocabulary
@@ -253,3 +265,105 @@ def test_rows_without_a_parsed_value_score_like_parsed_ones(seeds):
     bare = [dataclasses.replace(i, parsed=None) for i in rows]
     np.testing.assert_allclose(specificity_scores(spec, bare), specificity_scores(spec, rows), atol=1e-12)
     assert len(specificity_scores(spec, [])) == 0 and spec.logits([]).shape == (0, len(spec.classes))
+
+
+# ------------------------------------------------------------------------------------------------
+# Cell-only rows: labelled from their CSV cells, no parsed document
+# ------------------------------------------------------------------------------------------------
+
+CELL_ONLY_COLUMNS = (*CSV_COLUMNS, ORIGIN_COLUMN)
+
+
+def _write_labels(path: Path, records: list[dict[str, str]]) -> None:
+    write_label_csv(path, records, CELL_ONLY_COLUMNS)
+
+
+def test_a_cell_only_row_is_built_like_the_parsed_row(seeds, tmp_path):
+    """Every seed row written as a cell-only row (another submission name, an origin) gives the
+    parsed row's cells, parsed value and features; with its own submission name and an origin it
+    still joins the parsed document strictly."""
+    records = []
+    for sub in seeds:
+        for rec in skeleton_rows(sub):
+            records.append({**rec, "submission": f"copy_{rec['submission']}", "specificity": "1",
+                            "category": CATEGORIES[0], ORIGIN_COLUMN: "https://example.org/copy"})
+    joined_rec = {**skeleton_rows(seeds[0])[0], "specificity": "2", "category": CATEGORIES[0], ORIGIN_COLUMN: "x"}
+    changed_rec = {**skeleton_rows(seeds[0])[1], "value": "别的值", "specificity": "2", "category": CATEGORIES[0],
+                   ORIGIN_COLUMN: "x"}
+    _write_labels(tmp_path / "copies.csv", records + [joined_rec, changed_rec])
+    rows, problems = join_labels(seeds, tmp_path)
+    assert len(problems) == 1 and "文字已变" in problems[0] and "别的值" in problems[0]
+    assert [r.key for r in rows if r.source_kind == "seed"] == [(joined_rec["submission"], 1, 1)]
+    parsed = {(submission_id(s.source), t.number, i.row): (t, i) for s in seeds for t in s.tables for i in t.indicators}
+    copies = [r for r in rows if r.source_kind == "cell_only"]
+    assert len(copies) == len(records) == len(parsed)
+    for row in copies:
+        table, ind = parsed[(row.submission.removeprefix("copy_"), row.table, row.indicator.row)]
+        got = row.indicator
+        assert (row.project, row.origin) == (table.project, "https://example.org/copy")
+        for name in ("row", "level1", "level2", "level3", "description", "value", "basis", "parsed"):
+            assert getattr(got, name) == getattr(ind, name), (row.key, name)
+        assert specificity_dense(got) == specificity_dense(ind)
+        assert category_dense(got) == category_dense(ind)
+        for fields in (SPECIFICITY_FIELDS, CATEGORY_FIELDS):
+            assert tagged_ngrams(row_text(got), fields) == tagged_ngrams(row_text(ind), fields)
+
+
+def _good_cell_only_rows() -> list[dict[str, str]]:
+    base = {"submission": "other_region_excerpt", "table": "1", "project": "村级运转经费", "level1": "产出指标",
+            "description": "", "basis": "", "note": "", ORIGIN_COLUMN: "https://example.org/excerpt"}
+    return [
+        {**base, "row": "1", "level2": "数量指标", "level3": "补助村数量", "value": "=8个", "specificity": "2",
+         "category": "数量指标"},
+        {**base, "row": "2", "level2": "时效指标", "level3": "经费到位及时性", "value": "及时", "specificity": "0",
+         "category": "时效指标"},
+        {**base, "row": "3", "level2": "成本指标", "level3": "项目总成本", "value": "≤202.6万元", "specificity": "2",
+         "category": "成本指标"},
+    ]
+
+
+def test_good_cell_only_rows_are_used(seeds, tmp_path):
+    _write_labels(tmp_path / "excerpts.csv", _good_cell_only_rows())
+    rows, problems = join_labels(seeds, tmp_path)
+    assert problems == [] and [r.key for r in rows] == [("other_region_excerpt", 1, n) for n in (1, 2, 3)]
+    assert rows[2].indicator.parsed.kind == "money" and rows[2].indicator.parsed.comparator == "≤"
+
+
+@pytest.mark.parametrize("line, change, message", [
+    (3, {ORIGIN_COLUMN: " "}, "origin"),
+    (4, {"category": "效益指标"}, "不是九个二级指标之一"),
+    (2, {"specificity": "3"}, "specificity"),
+    (4, {"row": "1"}, "重复"),
+    (3, {"level3": "  "}, "三级指标"),
+    (2, {"table": "一"}, "整数"),
+])
+def test_a_bad_cell_only_row_names_file_and_line(seeds, tmp_path, line, change, message):
+    records = _good_cell_only_rows()
+    records[line - 2].update(change)
+    _write_labels(tmp_path / "excerpts.csv", records)
+    with pytest.raises(LabelError, match=f"excerpts.csv 第{line}行：.*{message}"):
+        join_labels(seeds, tmp_path)
+
+
+def test_grouped_cv_holds_out_each_excerpt_alone(labelled):
+    """One fold per submission: every excerpt of cell-only rows is its own group, like a seed; the
+    out-of-fold scores of an excerpt come from a model fitted without any of its rows."""
+    rows, _ = labelled
+    excerpts = sorted({r.submission for r in rows if r.source_kind == "cell_only"})
+    assert len(excerpts) >= 2
+    folds = training.grouped_folds(rows)
+    assert len(folds) == len({r.submission for r in rows})
+    for train, test in folds:
+        (held_out,) = {rows[i].submission for i in test}
+        assert sorted(test) == [i for i, r in enumerate(rows) if r.submission == held_out]
+        assert held_out not in {rows[i].submission for i in train}
+
+    subset = [r for r in rows if r.source_kind == "cell_only"]
+    y = np.array([str(r.specificity) for r in subset])
+    logits, classes = training._out_of_fold(subset, "specificity", y, training.C_SPECIFICITY)
+    mask = np.array([r.submission == excerpts[0] for r in subset])
+    docs, dense = training._inputs(subset, "specificity")
+    design, clf = training._fit([d for d, m in zip(docs, mask) if not m], dense[~mask], y[~mask],
+                                training.C_SPECIFICITY)
+    expected = clf.decision_function(design.transform([d for d, m in zip(docs, mask) if m], dense[mask]))
+    np.testing.assert_allclose(logits[mask][:, [classes.index(c) for c in clf.classes_]], expected, atol=1e-9)

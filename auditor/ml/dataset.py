@@ -3,6 +3,10 @@
 A label file holds one row per indicator, keyed by (submission, table, row) with the row's cell text
 copied beside the labels. The copy is what makes the join safe: when the parser or a seed changes,
 a label whose text no longer matches its row is reported instead of being trained on silently.
+
+Cell-only rows (GUIDE.md §5): a label file may add an `origin` column. A row of such a file whose
+submission has no parsed document is built from its own cells, the way ingest builds a parsed row,
+and `origin` says where the cells were copied from. Those rows are validated strictly instead.
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ SPECIFICITY_LEVELS = (0, 1, 2)  # 0 unassessable, 1 partly, 2 measurable and spe
 TEXT_COLUMNS = ("project", "level1", "level2", "level3", "description", "value", "basis")
 LABEL_COLUMNS = ("specificity", "category", "note")
 CSV_COLUMNS = ("submission", "table", "row", *TEXT_COLUMNS, *LABEL_COLUMNS)
+# optional last column: the source (URL) of a row labelled from its cells alone
+ORIGIN_COLUMN = "origin"
+# how a labelled row got its indicator: joined to a parsed corpus document, or built from its cells
+SOURCE_KINDS = ("seed", "cell_only")
 
 
 @dataclass(frozen=True)
@@ -35,10 +43,15 @@ class LabelledRow:
     fund_use: str
     specificity: int
     category: str
+    origin: str = ""  # cell-only rows: where the cells were copied from; "" for joined rows
 
     @property
     def key(self) -> tuple[str, int, int]:
         return (self.submission, self.table, self.indicator.row)
+
+    @property
+    def source_kind(self) -> str:
+        return SOURCE_KINDS[1] if self.origin else SOURCE_KINDS[0]
 
 
 class LabelError(ValueError):
@@ -76,11 +89,12 @@ def skeleton_rows(submission: Submission) -> list[dict[str, str]]:
     return out
 
 
-def write_label_csv(path: Path, rows: list[dict[str, str]]) -> None:
+def write_label_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] = CSV_COLUMNS) -> None:
+    """Write label rows; cell-only files pass (*CSV_COLUMNS, ORIGIN_COLUMN)."""
     from ..io_utils import atomic_file
 
     with atomic_file(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -107,15 +121,50 @@ def _check_label(path: Path, line: int, rec: dict[str, str]) -> tuple[int, str]:
     return spec, cat
 
 
+def _label_key(path: Path, line: int, rec: dict[str, str]) -> tuple[str, int, int]:
+    try:
+        return (rec["submission"], int(rec["table"]), int(rec["row"]))
+    except (TypeError, ValueError):
+        raise LabelError(f"{path.name} 第{line}行：table/row 应为整数") from None
+
+
+def _cell_only_row(path: Path, line: int, rec: dict[str, str]) -> LabelledRow:
+    """A labelled row built from its CSV cells alone (no parsed document to join to): the cells
+    are cleaned and the 指标值 parsed exactly as ingest does for a parsed row."""
+    from ..ingest.layout import clean
+    from ..values import parse_value
+
+    where = f"{path.name} 第{line}行"
+    if None in rec or None in rec.values():
+        raise LabelError(f"{where}：单元格个数与表头不一致")
+    submission, table, row = _label_key(path, line, rec)
+    if not submission.strip() or table < 1 or row < 1:
+        raise LabelError(f"{where}：submission 不能为空，table/row 应为正整数")
+    origin = (rec.get(ORIGIN_COLUMN) or "").strip()
+    if not origin:
+        raise LabelError(f"{where}：{submission} 在语料中没有对应材料，origin 列须注明来源")
+    cells = {column: clean(rec[column]) for column in TEXT_COLUMNS}
+    if not cells["level3"]:
+        raise LabelError(f"{where}：三级指标（level3）为空")
+    spec, cat = _check_label(path, line, rec)
+    indicator = Indicator(row=row, **{c: cells[c] for c in TEXT_COLUMNS[1:]}, raw={c: rec[c] for c in TEXT_COLUMNS[1:]})
+    indicator.parsed = parse_value(indicator.value)
+    return LabelledRow(submission=submission, table=table, indicator=indicator, project=cells["project"],
+                       fund_use="", specificity=spec, category=cat, origin=origin)
+
+
 def join_labels(
     submissions: list[Submission], label_dir: Path
 ) -> tuple[list[LabelledRow], list[str]]:
-    """Labelled rows for every label whose key and text match a parsed indicator.
+    """Labelled rows for every label whose key and text match a parsed indicator, and for every
+    cell-only row (a file with an `origin` column, a submission without a parsed document).
 
     Returns (rows, problems); a problem is a label that could not be joined (unknown key, or the
-    row's text changed since labelling). Rows without a label are simply absent.
+    row's text changed since labelling). Rows without a label are simply absent. Raises LabelError
+    for a label that is wrong in itself (bad key or label, duplicate key, bad cell-only row).
     """
     by_key: dict[tuple[str, int, int], tuple[ProjectTable, Indicator]] = {}
+    documents = {submission_id(sub.source) for sub in submissions}
     for sub in submissions:
         sid = submission_id(sub.source)
         for table in sub.tables:
@@ -123,12 +172,16 @@ def join_labels(
                 by_key[(sid, table.number, ind.row)] = (table, ind)
     rows: list[LabelledRow] = []
     problems: list[str] = []
+    seen: dict[tuple[str, int, int], str] = {}
     for path in sorted(label_dir.glob("*.csv")):
         for line, rec in enumerate(read_label_csv(path), start=2):
-            try:
-                key = (rec["submission"], int(rec["table"]), int(rec["row"]))
-            except (TypeError, ValueError):
-                raise LabelError(f"{path.name} 第{line}行：table/row 应为整数") from None
+            key = _label_key(path, line, rec)
+            if key in seen:
+                raise LabelError(f"{path.name} 第{line}行：{key[0]} 表{key[1]} 第{key[2]}行重复标注（{seen[key]}已有）")
+            seen[key] = f"{path.name} 第{line}行"
+            if ORIGIN_COLUMN in rec and key[0] not in documents:
+                rows.append(_cell_only_row(path, line, rec))
+                continue
             if key not in by_key:
                 problems.append(f"{path.name} 第{line}行：找不到 {key[0]} 表{key[1]} 第{key[2]}行")
                 continue

@@ -1,9 +1,11 @@
 """`auditor train`: fit the specificity and category classifiers on corpus/labels/, measure them
 with cross-validation grouped by submission, export them to models/ and write the model card.
 
-Grouping: every fold holds out whole submissions (leave-one-submission-out with five seeds), so a
-model is never tested on rows of a document it was trained on — rows of one submission share
-templates, and mixing them would measure memory, not skill.
+Grouping: every fold holds out one whole submission (leave-one-submission-out: each parsed seed and
+each excerpt of cell-only rows is its own group), so a model is never tested on rows of a document
+it was trained on — rows of one submission share templates, and mixing them would measure memory,
+not skill. The card reports the metrics over all rows and, from the same out-of-fold predictions,
+per source kind (seed rows alone compare with models trained before cell-only rows existed).
 """
 from __future__ import annotations
 
@@ -19,14 +21,14 @@ import numpy as np
 
 from ..io_utils import write_atomic
 from ..schema import Submission
-from .dataset import CATEGORIES, LabelledRow, join_labels, label_data_hash
+from .dataset import CATEGORIES, SOURCE_KINDS, LabelledRow, join_labels, label_data_hash
 from .features import (CATEGORY_DENSE, CATEGORY_FIELDS, NGRAM_RANGE, SPECIFICITY_DENSE, SPECIFICITY_FIELDS,
                        category_dense, row_text, specificity_dense, tagged_ngrams)
 from .model import CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel
 
 # Hyper-parameters. Chosen from a small grid (C 1–32, dense weight 0–4, n-grams 1–2 … 1–4, min_df
-# 1–3; about 25 settings) on the same grouped cross-validation the card reports, so its figures
-# are mildly optimistic. A low dense weight regularises the dense block harder than the text;
+# 1–3; about 25 settings) on the same grouped cross-validation of the seed rows, so the card's
+# seed figures are mildly optimistic; deliberately not re-tuned when cell-only rows were added. A low dense weight regularises the dense block harder than the text;
 # min_df 2 drops n-grams one row alone has; class weights make rare categories (生态效益) count.
 C_SPECIFICITY = 8.0
 C_CATEGORY = 32.0
@@ -98,15 +100,20 @@ def _export(kind: str, design: Design, clf: Any, temperature: float) -> LinearTe
         temperature=temperature)
 
 
-def _out_of_fold(rows: list[LabelledRow], kind: str, y: np.ndarray, c: float) -> tuple[np.ndarray, list[str]]:
-    """Grouped out-of-fold logits (one fold per submission) and the class order."""
+def grouped_folds(rows: list[LabelledRow]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) row indices of the cross-validation: one fold per submission, seed or excerpt."""
     from sklearn.model_selection import LeaveOneGroupOut
 
-    docs, dense = _inputs(rows, kind)
     groups = np.array([r.submission for r in rows])
+    return list(LeaveOneGroupOut().split(np.zeros((len(rows), 1)), groups=groups))
+
+
+def _out_of_fold(rows: list[LabelledRow], kind: str, y: np.ndarray, c: float) -> tuple[np.ndarray, list[str]]:
+    """Grouped out-of-fold logits (one fold per submission) and the class order."""
+    docs, dense = _inputs(rows, kind)
     classes = sorted(set(y.tolist()))
     logits = np.zeros((len(rows), len(classes)))
-    for train, test in LeaveOneGroupOut().split(docs, y, groups):
+    for train, test in grouped_folds(rows):
         design, clf = _fit([docs[i] for i in train], dense[train], y[train], c)
         z = clf.decision_function(design.transform([docs[i] for i in test], dense[test]))
         if z.ndim == 1:  # binary: scikit-learn returns one column
@@ -163,20 +170,45 @@ def _reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 5) -> 
 # ------------------------------------------------------------------------------------------------
 
 
-def evaluate_specificity(rows: list[LabelledRow]) -> tuple[dict[str, Any], float, np.ndarray]:
-    from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score
+def _by_source(rows: list[LabelledRow]) -> dict[str, np.ndarray]:
+    """Row mask per source kind present (seed rows, cell-only rows)."""
+    kinds = np.array([r.source_kind for r in rows])
+    return {kind: kinds == kind for kind in SOURCE_KINDS if (kinds == kind).any()}
 
+
+def _subset(rows: list[LabelledRow], mask: np.ndarray) -> list[LabelledRow]:
+    return [r for r, keep in zip(rows, mask) if keep]
+
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    return round(float(roc_auc_score(y, score)), 4) if len(set(y.tolist())) == 2 else None
+
+
+def evaluate_specificity(rows: list[LabelledRow]) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """(metrics over all rows, the same metrics per source kind, temperature)."""
     y = np.array([str(r.specificity) for r in rows])
     logits, classes = _out_of_fold(rows, "specificity", y, C_SPECIFICITY)
     y_index = np.array([classes.index(v) for v in y])
     temperature = fit_temperature(logits, y_index)
     p = _softmax(logits / temperature)
+    metrics = {**_specificity_metrics(rows, y, p, classes), "temperature": round(temperature, 4)}
+    by_source = {kind: _specificity_metrics(_subset(rows, mask), y[mask], p[mask], classes)
+                 for kind, mask in _by_source(rows).items()}
+    return metrics, by_source, temperature
+
+
+def _specificity_metrics(rows: list[LabelledRow], y: np.ndarray, p: np.ndarray, classes: list[str]) -> dict[str, Any]:
+    from sklearn.metrics import confusion_matrix, f1_score
+
     score = p @ np.array([float(c) for c in classes]) / 2.0
     predicted = np.array(classes)[p.argmax(axis=1)]
     assessable = (y != "0").astype(int)
     p_zero = p[:, classes.index("0")]
-    metrics = {
-        "auc_unassessable_vs_rest": round(float(roc_auc_score(assessable, score)), 4),
+    return {
+        "rows": len(rows),
+        "auc_unassessable_vs_rest": _auc(assessable, score),
         "macro_f1_3_levels": round(float(f1_score(y, predicted, average="macro")), 4),
         "accuracy_3_levels": round(float((predicted == y).mean()), 4),
         "brier_unassessable": round(float(np.mean((p_zero - (1 - assessable)) ** 2)), 4),
@@ -185,35 +217,40 @@ def evaluate_specificity(rows: list[LabelledRow]) -> tuple[dict[str, Any], float
         "confusion_matrix": {"labels": classes, "rows_true_cols_predicted":
                              confusion_matrix(y, predicted, labels=classes).tolist()},
         "per_submission_auc": _per_group_auc(rows, assessable, score),
-        "temperature": round(temperature, 4),
     }
-    return metrics, temperature, score
 
 
 def _per_group_auc(rows: list[LabelledRow], y: np.ndarray, score: np.ndarray) -> dict[str, float | None]:
-    from sklearn.metrics import roc_auc_score
-
-    out: dict[str, float | None] = {}
-    for sub in sorted({r.submission for r in rows}):
-        mask = np.array([r.submission == sub for r in rows])
-        out[sub] = round(float(roc_auc_score(y[mask], score[mask])), 4) if len(set(y[mask])) == 2 else None
-    return out
+    groups = np.array([r.submission for r in rows])
+    return {sub: _auc(y[groups == sub], score[groups == sub]) for sub in sorted(set(groups.tolist()))}
 
 
-def evaluate_category(rows: list[LabelledRow]) -> tuple[dict[str, Any], float, np.ndarray, list[str]]:
-    from sklearn.metrics import classification_report, confusion_matrix, f1_score
-
+def evaluate_category(rows: list[LabelledRow]) -> tuple[dict[str, Any], dict[str, Any], float, np.ndarray, list[str]]:
+    """(metrics over all rows, the same metrics per source kind, temperature, out-of-fold
+    probabilities, class order)."""
     y = np.array([r.category for r in rows])
     logits, classes = _out_of_fold(rows, "category", y, C_CATEGORY)
     y_index = np.array([classes.index(v) for v in y])
     temperature = fit_temperature(logits, y_index)
     p = _softmax(logits / temperature)
+    metrics = {**_category_metrics(y, logits, p, classes), "temperature": round(temperature, 4)}
+    by_source = {kind: _category_metrics(y[mask], logits[mask], p[mask], classes)
+                 for kind, mask in _by_source(rows).items()}
+    return metrics, by_source, temperature, p, classes
+
+
+def _category_metrics(y: np.ndarray, logits: np.ndarray, p: np.ndarray, classes: list[str]) -> dict[str, Any]:
+    """Scores over the categories the rows' labels hold (a class no row has is not averaged in)."""
+    from sklearn.metrics import classification_report, confusion_matrix, f1_score
+
+    y_index = np.array([classes.index(v) for v in y])
     predicted = np.array(classes)[p.argmax(axis=1)]
     confidence = p.max(axis=1)
     raw_p = _softmax(logits)
-    order = [c for c in CATEGORIES if c in classes]
+    order = [c for c in CATEGORIES if c in set(y.tolist())]
     report = classification_report(y, predicted, labels=order, output_dict=True, zero_division=0)
-    metrics = {
+    return {
+        "rows": len(y),
         "macro_f1": round(float(f1_score(y, predicted, labels=order, average="macro")), 4),
         "accuracy": round(float((predicted == y).mean()), 4),
         "per_class": {c: {"precision": round(report[c]["precision"], 3), "recall": round(report[c]["recall"], 3),
@@ -223,9 +260,7 @@ def evaluate_category(rows: list[LabelledRow]) -> tuple[dict[str, Any], float, n
         "reliability": _reliability(confidence, predicted == y),
         "confusion_matrix": {"labels": order, "rows_true_cols_predicted":
                              confusion_matrix(y, predicted, labels=order).tolist()},
-        "temperature": round(temperature, 4),
     }
-    return metrics, temperature, p, classes
 
 
 def mismatch_threshold(rows: list[LabelledRow], p: np.ndarray, classes: list[str]) -> dict[str, Any]:
@@ -275,7 +310,7 @@ def _versions() -> dict[str, str]:
 
 
 def _card_entry(file: str, target: str, c: float, fields: tuple[str, ...], dense: tuple[str, ...],
-                model: LinearTextModel, metrics: dict[str, Any]) -> dict[str, Any]:
+                model: LinearTextModel, metrics: dict[str, Any], by_source: dict[str, Any]) -> dict[str, Any]:
     return {
         "file": file, "target": target,
         "estimator": f"LogisticRegression(C={c}, class_weight=balanced, multinomial)",
@@ -284,7 +319,20 @@ def _card_entry(file: str, target: str, c: float, fields: tuple[str, ...], dense
                           "terms": len(model.vocabulary)},
         "dense_features": list(dense), "dense_weight": DENSE_WEIGHT,
         "metrics": metrics,
+        "metrics_by_source": by_source,
     }
+
+
+def _sources(rows: list[LabelledRow]) -> dict[str, Any]:
+    """Rows and cross-validation groups per source kind; where cell-only rows were copied from."""
+    out: dict[str, Any] = {}
+    for kind, mask in _by_source(rows).items():
+        subset = _subset(rows, mask)
+        out[kind] = {"rows": len(subset), "groups": len({r.submission for r in subset})}
+        if kind == "cell_only":
+            out[kind]["origins"] = {sub: sorted({r.origin for r in subset if r.submission == sub})
+                                    for sub in sorted({r.submission for r in subset})}
+    return out
 
 
 def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict[str, Any]:
@@ -295,8 +343,8 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
         raise ValueError("标注与当前解析结果不一致：\n" + "\n".join(problems[:20]))
     if len({r.submission for r in rows}) < 2:
         raise ValueError(f"{label_dir} 中的标注少于两份材料，无法按材料分组做交叉验证")
-    spec_metrics, spec_t, spec_oof = evaluate_specificity(rows)
-    cat_metrics, cat_t, cat_p, cat_classes = evaluate_category(rows)
+    spec_metrics, spec_by_source, spec_t = evaluate_specificity(rows)
+    cat_metrics, cat_by_source, cat_t, cat_p, cat_classes = evaluate_category(rows)
     mismatch = mismatch_threshold(rows, cat_p, cat_classes)
 
     docs, dense = _inputs(rows, "specificity")
@@ -314,16 +362,20 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
     card = {
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": {"labels": str(label_dir), "sha256": label_data_hash(label_dir), "rows": len(rows),
-                 "submissions": sorted({r.submission for r in rows}), "specificity_counts": counts,
+                 "submissions": sorted({r.submission for r in rows}), "sources": _sources(rows),
+                 "specificity_counts": counts,
                  "category_counts": {c: sum(1 for r in rows if r.category == c) for c in CATEGORIES}},
         "libraries": _versions(),
-        "evaluation": "leave-one-submission-out cross-validation (grouped by submission); "
-                      "temperatures fitted on the out-of-fold logits",
+        "evaluation": "leave-one-submission-out cross-validation (grouped by submission: each parsed seed and "
+                      "each excerpt of cell-only rows is one group); temperatures fitted on the out-of-fold "
+                      "logits of all rows; metrics_by_source: the same out-of-fold predictions restricted to "
+                      "one source kind (seed, cell_only)",
         "models": {
             "specificity": _card_entry(SPECIFICITY_FILE, "specificity label 0/1/2; score = E[label] / 2 in 0–1",
-                                       C_SPECIFICITY, SPECIFICITY_FIELDS, SPECIFICITY_DENSE, specificity, spec_metrics),
+                                       C_SPECIFICITY, SPECIFICITY_FIELDS, SPECIFICITY_DENSE, specificity, spec_metrics,
+                                       spec_by_source),
             "category": {**_card_entry(CATEGORY_FILE, "the 二级 the row really belongs to (9 classes)", C_CATEGORY,
-                                       CATEGORY_FIELDS, CATEGORY_DENSE, category, cat_metrics),
+                                       CATEGORY_FIELDS, CATEGORY_DENSE, category, cat_metrics, cat_by_source),
                          "level_mismatch": mismatch},
         },
         "training_seconds": round(time.perf_counter() - started, 1),
