@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
+import tempfile
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -13,7 +17,7 @@ from typing import Any
 from . import __version__
 from .ingest import ReadResult, collect_inputs, read_submission
 from .ingest.guards import InputRejected
-from .io_utils import JsonStream, write_atomic, write_json_atomic
+from .io_utils import ITEM_SEPARATOR, DocumentWriter, JsonStream, atomic_file, encode_items, write_atomic, write_json_atomic
 from .engine import Engine
 from .ml.scoring import apply_scores
 from .schema import Finding, Submission
@@ -329,6 +333,177 @@ def write_audit_output(run: AuditRun, out: Path) -> Path:
     target = out / "findings.json"
     write_json_atomic(target, findings_document(run, lazy=True))
     return target
+
+
+# ---------------------------------------------------------------- streamed audit (province scale)
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """One input as the CLI reports it: read or not, and what it holds."""
+
+    source: str
+    error: str | None = None
+    unit_name: str = ""
+    year: int | None = None
+    tables: int = 0
+    rows: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, read: ReadResult) -> FileSummary:
+        submission = read.submission
+        if submission is None:
+            return cls(read.source, read.error)
+        return cls(read.source, None, submission.unit_name, submission.year, len(submission.tables),
+                   sum(len(t.indicators) for t in submission.tables), tuple(submission.all_warnings()))
+
+
+@dataclass
+class StreamedAudit:
+    """An audit written straight to findings.json: what the CLI reports, not the findings."""
+
+    target: Path
+    files: list[FileSummary] = field(default_factory=list)
+    severities: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+    check_errors: list[str] = field(default_factory=list)
+    waived: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each pass
+
+    @property
+    def failures(self) -> list[FileSummary]:
+        return [f for f in self.files if f.error is not None]
+
+    @property
+    def findings(self) -> int:
+        return sum(self.severities.values())
+
+    def fails(self, fail_on: str) -> bool:
+        limit = SEVERITIES.index(fail_on)
+        return any(count for severity, count in self.severities.items() if SEVERITIES.index(severity) <= limit)
+
+
+def _read_to_spool(job: tuple[str, str]) -> tuple[FileSummary, Any]:
+    """Pass 1 of a streamed audit (in a pool worker): read one file, leave the parsed submission
+    in the spool file for pass 2, and send back only what the index needs."""
+    from .corpus import IndexEntry
+
+    path, spool_file = job
+    read = _read_one(path)
+    if read.submission is None:
+        return FileSummary.of(read), None
+    with open(spool_file, "wb") as handle:
+        pickle.dump(read.submission, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return FileSummary.of(read), IndexEntry.of(read.submission)
+
+
+def _audit_spooled(spool_file: str, engine: Engine | None = None) -> tuple[str, str, dict[str, int], list[str], int]:
+    """Pass 2 (in a pool worker): audit a spooled submission; return it and its findings as
+    findings.json text, with the counts the CLI reports."""
+    with open(spool_file, "rb") as handle:
+        submission = pickle.load(handle)  # noqa: S301 - written by pass 1 of this run
+    os.unlink(spool_file)
+    result = (engine or _worker_engine).audit(submission)  # fills the submission's specificity
+    severities = Counter(f.severity for f in result.findings)
+    return (encode_items([submission.to_dict()]), encode_items(f.to_dict() for f in result.findings),
+            dict(severities), result.errors, len(result.waived))
+
+
+def _mapped(function: Callable[..., Any], items: list[Any], workers: int, engine: Engine | None = None) -> Iterator[Any]:
+    """function(item) for each item in order: in a process pool (whose workers get `engine`),
+    or in this process."""
+    if workers > 1 and len(items) > 1:
+        with _pool(workers, engine) as pool:
+            yield from pool.map(function, items, chunksize=_chunksize(len(items), workers))
+    elif engine is not None:
+        yield from (function(item, engine) for item in items)
+    else:
+        yield from map(function, items)
+
+
+def audit_to_json(
+    paths: Iterable[str | os.PathLike[str]],
+    out: Path,
+    engine: Engine | None = None,
+    *,
+    corpus: Any = None,
+    exclude: Iterable[Path] = (),
+    workers: int | None = None,
+    on_file: Callable[[FileSummary], None] | None = None,
+) -> StreamedAudit:
+    """Audit with the corpus index and write findings.json without holding the batch: the same
+    file `write_audit_output(audit_with_corpus(read_batch(paths), engine, corpus), out)` writes.
+
+    Pass 1 reads every file in the pool; the workers leave each parsed submission in a spool
+    file and send back only its IndexEntry, so this process holds the index, never the batch.
+    Pass 2 audits the spooled submissions in a pool forked from the finished index; the workers
+    encode each submission and its findings, which are written to findings.json (the findings
+    through a spool file, since they follow all submissions) as they come."""
+    from .corpus import CorpusIndex
+
+    engine = engine or Engine()
+    files = collect_inputs(paths, exclude=exclude)
+    if workers is None:
+        workers = _default_workers(len(files))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    run = StreamedAudit(out / FINDINGS_JSON)
+    if corpus is None:
+        corpus = CorpusIndex(corpus_options(engine))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=".spool-", dir=out) as spool:
+        spooled: list[str] = []
+        fingerprints: list[str] = []
+        pending: list[Any] = []
+        indexed = 0
+        strings: dict[str, str] = {}
+        jobs = [(str(path), os.path.join(spool, f"{number}.pickle")) for number, path in enumerate(files)]
+        for (_path, spool_file), (summary, entry) in zip(jobs, _mapped(_read_to_spool, jobs, workers)):
+            run.files.append(summary)
+            if on_file:
+                on_file(summary)
+            if entry is None:
+                continue
+            pending.append(_share_strings(entry, strings))
+            spooled.append(spool_file)
+            fingerprints.append(entry.fingerprint)
+            if len(pending) >= max(64, indexed // 4):  # the index merges its LSH tables per call
+                corpus.add_entries(pending)
+                indexed += len(pending)
+                pending = []
+        corpus.add_entries(pending)
+        del pending, strings
+        engine.corpus = corpus
+        run.seconds["read and index"] = time.perf_counter() - started
+        with atomic_file(run.target, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle, \
+                tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=spool) as later:
+            document = DocumentWriter(handle)
+            document.value("tool", dict(TOOL))
+            document.begin_list("submissions")
+            first = True
+            for submission, findings, severities, errors, waived in _mapped(_audit_spooled, spooled, workers, engine):
+                document.encoded(submission)
+                if findings:
+                    later.write(findings if first else ITEM_SEPARATOR + findings)
+                    first = False
+                for severity, count in severities.items():
+                    run.severities[severity] += count
+                run.check_errors.extend(errors)
+                run.waived += waived
+            document.end_list()
+            document.value("errors", [{"source": f.source, "error": f.error} for f in run.failures])
+            document.begin_list("findings")
+            later.seek(0)
+            document.encoded_stream(iter(lambda: later.read(1 << 20), ""))
+            document.end_list()
+            document.value("check_errors", list(run.check_errors))
+            document.value("waived", run.waived)
+            from .corpus.stats import boilerplate
+
+            document.value("boilerplate", boilerplate(corpus, fingerprints=fingerprints))
+            document.close()
+    run.seconds["audit and write"] = time.perf_counter() - started - run.seconds["read and index"]
+    return run
 
 
 # ---------------------------------------------------------------- reports

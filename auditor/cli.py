@@ -27,8 +27,10 @@ Exit code 1 takes precedence over 3: an incomplete run is reported as such.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich import box
@@ -38,7 +40,7 @@ from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__, api
-from .ingest import ReadResult, collect_inputs
+from .ingest import collect_inputs
 from .taxonomy import SEVERITIES, SEVERITY_NAMES
 
 app = typer.Typer(
@@ -72,23 +74,32 @@ def main(
     """jixiao-auditor"""
 
 
-def _read(paths: list[Path], out: Path, quiet: bool, workers: int | None) -> api.BatchResult:
+def _inputs(paths: list[Path], out: Path) -> list[Path]:
     files = collect_inputs(paths, exclude=[out])
     if not files:
         err.print(f"[red]没有找到可读取的文件：{escape(' '.join(map(str, paths)))}[/red]", soft_wrap=True)
         raise typer.Exit(2)
+    return files
+
+
+@contextmanager
+def _reading(count: int, quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar over the files being read (none with --quiet); yields the per-file callback."""
     if quiet:
-        return api.read_batch(files, workers=workers)
+        yield None
+        return
     with Progress(
         TextColumn("[bold]读取[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=err, transient=True,
     ) as progress:
-        task = progress.add_task("", total=len(files))
+        task = progress.add_task("", total=count)
+        yield lambda result: progress.update(task, advance=1, description=Path(result.source).name)
 
-        def advance(result: ReadResult) -> None:
-            progress.update(task, advance=1, description=Path(result.source).name)
 
-        return api.read_batch(files, workers=workers, on_file=advance)
+def _read(paths: list[Path], out: Path, quiet: bool, workers: int | None) -> api.BatchResult:
+    files = _inputs(paths, out)
+    with _reading(len(files), quiet) as on_file:
+        return api.read_batch(files, workers=workers, on_file=on_file)
 
 
 def _audit_run(paths: list[Path], out: Path, quiet: bool, workers: int | None, rules: Path | None,
@@ -100,25 +111,30 @@ def _audit_run(paths: list[Path], out: Path, quiet: bool, workers: int | None, r
     return api.audit_with_corpus(batch, engine, corpus)
 
 
-def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
-    for failure in batch.failures:
-        # failures are shown even with --quiet: a script still needs to know which file and why
-        err.print(f"[red]✗ {escape(failure.source)}：{escape(str(failure.error))}[/red]", soft_wrap=True)
+def _report_files(files: list[api.FileSummary], quiet: bool) -> None:
+    for failure in files:
+        if failure.error is not None:
+            # failures are shown even with --quiet: a script still needs to know which file and why
+            err.print(f"[red]✗ {escape(failure.source)}：{escape(str(failure.error))}[/red]", soft_wrap=True)
     if quiet:
         return
-    for submission in batch.submissions:
-        rows = sum(len(t.indicators) for t in submission.tables)
-        warnings = submission.to_dict()["warnings"]
+    for read in files:
+        if read.error is not None:
+            continue
         err.print(
-            f"✓ {escape(submission.source)}：{escape(submission.unit_name or '（单位未识别）')} "
-            f"{submission.year or '年度未识别'}，{len(submission.tables)} 张表，{rows} 行指标"
-            + (f"，{len(warnings)} 条解析提示" if warnings else ""),
+            f"✓ {escape(read.source)}：{escape(read.unit_name or '（单位未识别）')} "
+            f"{read.year or '年度未识别'}，{read.tables} 张表，{read.rows} 行指标"
+            + (f"，{len(read.warnings)} 条解析提示" if read.warnings else ""),
             soft_wrap=True,
         )
-        for warning in warnings[:MAX_WARNINGS_SHOWN]:
+        for warning in read.warnings[:MAX_WARNINGS_SHOWN]:
             err.print(f"    [yellow]! {escape(warning)}[/yellow]", soft_wrap=True)
-        if len(warnings) > MAX_WARNINGS_SHOWN:
-            err.print(f"    …另有 {len(warnings) - MAX_WARNINGS_SHOWN} 条，见输出文件的 warnings", soft_wrap=True)
+        if len(read.warnings) > MAX_WARNINGS_SHOWN:
+            err.print(f"    …另有 {len(read.warnings) - MAX_WARNINGS_SHOWN} 条，见输出文件的 warnings", soft_wrap=True)
+
+
+def _report_batch(batch: api.BatchResult, quiet: bool) -> None:
+    _report_files([api.FileSummary.of(r) for r in batch.results], quiet)
 
 
 @app.command()
@@ -160,29 +176,42 @@ def audit(
         if threshold is None:
             err.print(f"[red]--fail-on 的取值 {escape(fail_on)!r} 无效，应为 high、medium 或 low[/red]", soft_wrap=True)
             raise typer.Exit(2)
-    run = _audit_run(paths, out, quiet, workers, rules, config, index)
-    batch = run.batch
+    engine = _engine(rules, config)
+    corpus = _load_index(index) if index is not None else None
+    files = _inputs(paths, out)
     try:
-        written = api.write_reports(run, out, chosen)
+        if chosen == ["json"]:
+            # findings.json alone: streamed, the batch never all in memory (a province's 17,000 files)
+            with _reading(len(files), quiet) as on_file:
+                streamed = api.audit_to_json(files, out, engine, corpus=corpus, workers=workers, on_file=on_file)
+            summaries, written, check_errors = streamed.files, [streamed.target], streamed.check_errors
+            counts, waived = streamed.severities, streamed.waived
+            failed = threshold is not None and streamed.fails(threshold)
+        else:
+            with _reading(len(files), quiet) as on_file:
+                run = api.audit_with_corpus(api.read_batch(files, workers=workers, on_file=on_file), engine, corpus)
+            written = api.write_reports(run, out, chosen)
+            summaries, check_errors = [api.FileSummary.of(r) for r in run.batch.results], run.check_errors
+            counts = {s: sum(1 for f in run.findings if f.severity == s) for s in SEVERITIES}
+            waived = run.waived
+            failed = threshold is not None and api.fails(run, threshold)
     except OSError as error:
         err.print(f"[red]无法写入输出文件夹 {escape(str(out))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
-    _report_batch(batch, quiet)
-    for error in run.check_errors:
+    _report_files(summaries, quiet)
+    for error in check_errors:
         err.print(f"[red]{escape(error)}[/red]", soft_wrap=True)
-    failed = threshold is not None and api.fails(run, threshold)
     if not quiet:
-        counts = {s: sum(1 for f in run.findings if f.severity == s) for s in SEVERITIES}
         detail = "，".join(f"{SEVERITY_NAMES[s]} {n}" for s, n in counts.items() if n)
-        err.print(f"共 {len(run.findings)} 条问题" + (f"（{detail}）" if detail else "")
-                  + (f"，另有 {run.waived} 条已豁免" if run.waived else ""))
+        err.print(f"共 {sum(counts.values())} 条问题" + (f"（{detail}）" if detail else "")
+                  + (f"，另有 {waived} 条已豁免" if waived else ""))
         pages = sum(1 for p in written if p.parent.name == "reports" and p.suffix == ".html")
         shown = [p for p in written if not (p.parent.name == "reports" and p.suffix == ".html")]
         err.print("已写入 " + "、".join(escape(str(p)) for p in shown) + (f"（另有 {pages} 份逐份报告在 {escape(str(out / 'reports'))}）" if pages else ""),
                   soft_wrap=True)
         if failed:
             err.print(f"[red]有{SEVERITY_NAMES[threshold]}及以上严重程度的问题（--fail-on {threshold}）[/red]")
-    if batch.failures or run.check_errors:
+    if any(f.error is not None for f in summaries) or check_errors:
         raise typer.Exit(1)
     raise typer.Exit(3 if failed else 0)
 

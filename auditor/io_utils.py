@@ -58,26 +58,91 @@ def _indented(text: str, prefix: str, first: bool = True) -> str:
     return "\n".join([head, *(prefix + line for line in lines[1:])])
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+ITEM_SEPARATOR = ",\n"
+
+
+def encode_items(items: Iterable[Any]) -> str:
+    """Items of a top-level list of a document as `iter_json` writes them: each encoded and
+    indented for its place, joined by ITEM_SEPARATOR. Lets pool workers do the encoding."""
+    return ITEM_SEPARATOR.join(_indented(_ENCODER.encode(item), "    ") for item in items)
+
+
+class DocumentWriter:
+    """Writes a top-level dict as `json.dumps(document, ensure_ascii=False, indent=2)` does,
+    entry by entry; a list entry may be written item by item or from pre-encoded pieces
+    (encode_items), so a province's findings never exist as objects in one process."""
+
+    def __init__(self, file: IO[str]):
+        self.file = file
+        self.entries = 0
+        self._list_empty: bool | None = None  # None: not inside a list
+
+    def _key(self, key: str) -> None:
+        self.file.write(("{\n" if self.entries == 0 else ",\n") + "  " + _ENCODER.encode(str(key)) + ": ")
+        self.entries += 1
+
+    def value(self, key: str, value: Any) -> None:
+        self._key(key)
+        self.file.write(_indented(_ENCODER.encode(value), "  ", first=False))
+
+    def begin_list(self, key: str) -> None:
+        self._key(key)
+        self._list_empty = True
+
+    def encoded(self, pieces: str) -> None:
+        """Items already encoded by encode_items (nothing for an empty string)."""
+        if pieces:
+            self.file.write(("[\n" if self._list_empty else ITEM_SEPARATOR) + pieces)
+            self._list_empty = False
+
+    def encoded_stream(self, chunks: Iterable[str]) -> None:
+        """Items already encoded by encode_items and joined by ITEM_SEPARATOR, in pieces of any
+        size (read back from a spool file)."""
+        for chunk in chunks:
+            if chunk:
+                self.file.write("[\n" + chunk if self._list_empty else chunk)
+                self._list_empty = False
+
+    def item(self, item: Any) -> None:
+        self.encoded(_indented(_ENCODER.encode(item), "    "))
+
+    def end_list(self) -> None:
+        self.file.write("[]" if self._list_empty else "\n  ]")
+        self._list_empty = None
+
+    def close(self) -> None:
+        self.file.write("{}\n" if self.entries == 0 else "\n}\n")
+
+
+class _Pieces(list):
+    """A list the DocumentWriter can write to."""
+
+    write = list.append
+
+
 def iter_json(document: Any) -> Iterator[str]:
     """The text of `json.dumps(document, ensure_ascii=False, indent=2)`, in pieces. Top-level
     values may be JsonStream: their items are encoded as they come, indented as json.dumps would.
     (json's encoder escapes newlines inside strings, so every newline of an encoded item is
     structural and can be re-indented.)"""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
     if not isinstance(document, dict) or not any(isinstance(v, JsonStream) for v in document.values()):
-        yield from encoder.iterencode(document)
+        yield from _ENCODER.iterencode(document)
         return
-    yield "{"
-    for number, (key, value) in enumerate(document.items()):
-        yield ("\n" if number == 0 else ",\n") + "  " + encoder.encode(str(key)) + ": "
+    pieces = _Pieces()
+    writer = DocumentWriter(pieces)  # type: ignore[arg-type]
+    for key, value in document.items():
         if isinstance(value, JsonStream):
-            empty = True
+            writer.begin_list(key)
             for item in value:
-                yield ("[\n" if empty else ",\n") + _indented(encoder.encode(item), "    ")
-                empty = False
-            yield "[]" if empty else "\n  ]"
+                writer.item(item)
+                yield from pieces
+                pieces.clear()
+            writer.end_list()
         else:
-            yield _indented(encoder.encode(value), "  ", first=False)
+            writer.value(key, value)
+        yield from pieces
+        pieces.clear()
     yield "\n}"
 
 

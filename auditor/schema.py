@@ -182,10 +182,14 @@ class Submission:
     tables: list[ProjectTable] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def all_warnings(self) -> list[str]:
+        """The submission's parse warnings, then each table's (prefixed with its number)."""
         warnings = list(self.warnings)
         for t in self.tables:
             warnings.extend(f"表{t.number}：{w}" for w in t.warnings)
+        return warnings
+
+    def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "format": self.format,
@@ -193,7 +197,7 @@ class Submission:
             "unit_code": self.unit_code,
             "year": self.year,
             "year_source": self.year_source,
-            "warnings": warnings,
+            "warnings": self.all_warnings(),
             "part1": self.part1.to_dict(),
             "tables": [t.to_dict() for t in self.tables],
         }

@@ -113,3 +113,17 @@ def test_installed_console_script(tmp_path):
     assert "张表" in completed.stderr  # the per-file summary
     document = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
     assert len(document["submissions"]) == 5
+
+
+def test_json_only_audit_is_streamed_with_the_same_output_and_messages(tmp_path):
+    """`audit DIR -f json` takes the streamed two-pass path; its findings.json, exit code and
+    summary line are those of the full in-memory run."""
+    full = runner.invoke(app, ["audit", str(CORPUS), "--out", str(tmp_path / "all"), "--fail-on", "high"])
+    alone = runner.invoke(app, ["audit", str(CORPUS), "--out", str(tmp_path / "json"), "-f", "json", "--fail-on", "high"])
+    assert alone.exit_code == full.exit_code == 3
+    assert (tmp_path / "json" / "findings.json").read_bytes() == (tmp_path / "all" / "findings.json").read_bytes()
+    assert sorted(p.name for p in (tmp_path / "json").iterdir()) == ["findings.json"]
+    summary = [line for line in full.output.splitlines() if line.startswith("共 ")]
+    assert summary and summary == [line for line in alone.output.splitlines() if line.startswith("共 ")]
+    assert [line for line in full.output.splitlines() if line.startswith("✓")] == \
+        [line for line in alone.output.splitlines() if line.startswith("✓")]

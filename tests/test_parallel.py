@@ -85,3 +85,37 @@ def test_word_stripping_does_not_depend_on_the_hash_seed():
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         outputs.add(result.stdout.strip())
     assert len(outputs) == 1, outputs
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streamed_audit_writes_the_in_memory_findings_json(folder, tmp_path, workers):
+    """`audit DIR -f json` at province scale (api.audit_to_json: two passes, the batch spooled to
+    disk, findings encoded in the workers) writes the very bytes of the in-memory path — an
+    unreadable file and a document read twice included."""
+    batch_dir = tmp_path / "in"
+    batch_dir.mkdir()
+    for path in sorted(folder.iterdir()):
+        (batch_dir / path.name).write_bytes(path.read_bytes())
+    first = sorted(batch_dir.iterdir())[0]
+    (batch_dir / ("zz_again_" + first.name)).write_bytes(first.read_bytes())
+    (batch_dir / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    memory = api.audit_with_corpus(api.read_batch([batch_dir], workers=workers), Engine())
+    expected = api.write_audit_output(memory, tmp_path / "memory").read_bytes()
+    streamed = api.audit_to_json([batch_dir], tmp_path / "streamed", Engine(), workers=workers)
+    assert streamed.target.read_bytes() == expected
+    assert [p.name for p in (tmp_path / "streamed").iterdir()] == ["findings.json"]  # spool removed
+    assert streamed.findings == len(memory.findings) and streamed.waived == memory.waived
+    assert [f.source for f in streamed.failures] == [r.source for r in memory.batch.failures]
+    assert streamed.severities == {s: sum(f.severity == s for f in memory.findings) for s in streamed.severities}
+
+
+def test_streamed_audit_against_a_saved_index(folder, tmp_path):
+    from auditor.corpus import CorpusIndex
+
+    files = sorted(folder.iterdir())
+    saved = api.build_corpus([api.read_batch(files[:3]).submissions[i] for i in range(3)]).save(tmp_path / "county.idx")
+    memory = api.audit_with_corpus(api.read_batch(files[3:]), Engine(), CorpusIndex.load(saved))
+    expected = api.write_audit_output(memory, tmp_path / "memory").read_bytes()
+    streamed = api.audit_to_json(files[3:], tmp_path / "streamed", Engine(), corpus=CorpusIndex.load(saved), workers=2)
+    assert streamed.target.read_bytes() == expected
+    assert any(f.rule.startswith("TEXT_REUSE") for f in memory.findings)

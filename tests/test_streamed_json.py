@@ -41,3 +41,30 @@ def test_a_failing_stream_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError):
         write_json_atomic(tmp_path / "f.json", {"items": JsonStream(broken())})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_document_writer_with_pre_encoded_items_matches_json_dumps():
+    import io
+
+    from auditor.io_utils import DocumentWriter, encode_items
+
+    document = {"tool": {"name": "x"}, "items": [{"a": [1, 2]}, {"b": "换行\n"}], "spooled": [{"c": 1}, 3, "x"],
+                "empty": [], "tail": None}
+    handle = io.StringIO()
+    writer = DocumentWriter(handle)
+    writer.value("tool", document["tool"])
+    writer.begin_list("items")
+    writer.encoded(encode_items(document["items"][:1]))
+    writer.encoded("")
+    writer.item(document["items"][1])
+    writer.end_list()
+    writer.begin_list("spooled")
+    spooled = encode_items(document["spooled"])  # read back from a spool file in arbitrary pieces
+    writer.encoded_stream(["", spooled[:5], spooled[5:9], spooled[9:]])
+    writer.end_list()
+    writer.begin_list("empty")
+    writer.encoded_stream(iter(()))
+    writer.end_list()
+    writer.value("tail", None)
+    writer.close()
+    assert handle.getvalue() == json.dumps(document, ensure_ascii=False, indent=2) + "\n"

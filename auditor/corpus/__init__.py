@@ -5,6 +5,7 @@ from __future__ import annotations
 from .index import (
     Copy,
     CorpusIndex,
+    IndexEntry,
     IndexFormatError,
     IndexOptions,
     NearDuplicates,
@@ -14,6 +15,6 @@ from .index import (
 from .units import TextUnit, extract_units, fingerprint, normalise
 
 __all__ = [
-    "Copy", "CorpusIndex", "IndexFormatError", "IndexOptions", "NearDuplicates", "ProjectInfo",
+    "Copy", "CorpusIndex", "IndexEntry", "IndexFormatError", "IndexOptions", "NearDuplicates", "ProjectInfo",
     "TextUnit", "extract_units", "fingerprint", "near_duplicate_pairs", "normalise",
 ]

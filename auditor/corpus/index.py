@@ -393,6 +393,27 @@ class ProjectInfo:
 
 
 @dataclass
+class IndexEntry:
+    """What the index keeps of one submission: its fingerprint, source, unit and year, its
+    projects and its text units. Built where the submission was read (a pool worker), so the
+    process that holds the index never needs the parsed submission."""
+
+    fingerprint: str
+    meta: dict[str, Any]  # source, unit_name, year
+    projects: list[ProjectInfo]
+    units: list[TextUnit]
+
+    @classmethod
+    def of(cls, submission: Submission) -> IndexEntry:
+        units = extract_units(submission)
+        projects = [ProjectInfo(submission.source, submission.unit_name, table.number, table.project, table.title,
+                                table.fund_use, tuple(table.goals)) for table in submission.tables]
+        return cls(fingerprint(submission, units),
+                   {"source": submission.source, "unit_name": submission.unit_name, "year": submission.year},
+                   projects, units)
+
+
+@dataclass
 class Copy:
     """A unit of the queried submission and the places elsewhere that hold (nearly) the same text."""
 
@@ -430,19 +451,18 @@ class CorpusIndex:
         return index
 
     def add_all(self, submissions: Iterable[Submission]) -> None:
+        self.add_entries(IndexEntry.of(submission) for submission in submissions)
+
+    def add_entries(self, entries: Iterable[IndexEntry]) -> None:
+        """Add submissions as IndexEntry (what a pool worker that read them sends back)."""
         batch = []
-        for submission in submissions:
-            units = extract_units(submission)
-            fp = fingerprint(submission, units)
-            if fp in self.submissions:
+        for entry in entries:
+            if entry.fingerprint in self.submissions:
                 continue  # the same document read twice (under another path)
-            self.submissions[fp] = {"source": submission.source, "unit_name": submission.unit_name,
-                                    "year": submission.year}
-            for table in submission.tables:
-                self.projects[(fp, table.number)] = ProjectInfo(
-                    submission.source, submission.unit_name, table.number, table.project, table.title,
-                    table.fund_use, tuple(table.goals))
-            batch.append((fp, units))
+            self.submissions[entry.fingerprint] = dict(entry.meta)
+            for info in entry.projects:
+                self.projects[(entry.fingerprint, info.table)] = info
+            batch.append((entry.fingerprint, entry.units))
         ids = self.near.add(u.key for _fp, units in batch for u in units)
         at = 0
         for fp, units in batch:

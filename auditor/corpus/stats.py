@@ -51,7 +51,8 @@ def _clusters(index: CorpusIndex) -> dict[int, int]:
 
 
 def boilerplate(index: CorpusIndex, submissions: Iterable[Submission] | None = None, *,
-                min_chars: int | None = None, top: int = 100, max_places: int = 50) -> dict[str, Any]:
+                fingerprints: Iterable[str] | None = None, min_chars: int | None = None, top: int = 100,
+                max_places: int = 50) -> dict[str, Any]:
     """{"shared_texts": [...], "units": [...]}.
 
     shared_texts: each text (with its near copies) that two or more projects hold — its most
@@ -60,17 +61,19 @@ def boilerplate(index: CorpusIndex, submissions: Iterable[Submission] | None = N
     (at most `top`). units: for each submission, its cells (of at least `min_chars` characters,
     default the index's short_len), how many of them are copied (shared with another project,
     common formulas aside) and the share. With `submissions`, only the texts those submissions
-    hold and only their rows."""
+    hold and only their rows; `fingerprints` names them by fingerprint instead."""
     min_chars = index.options.short_len if min_chars is None else min_chars
     wanted: set[str] | None = None
     members: dict[int, list[int]] = defaultdict(list)  # cluster → unit positions
-    if submissions is None:
+    if submissions is not None:
+        fingerprints = [fingerprint(s) for s in submissions]
+    if fingerprints is None:
         cluster_of = _clusters(index)
         for position, kid in enumerate(index.unit_keys):
             if len(index.near.keys[kid]) >= min_chars:
                 members[cluster_of[kid]].append(position)
     else:
-        wanted = {fingerprint(s) for s in submissions}
+        wanted = set(fingerprints)
         own = {kid for kid, owner in zip(index.unit_keys, index.unit_owner) if owner in wanted}
         cluster_of = _clusters_around(index, own)
         for kid, cluster in cluster_of.items():
