@@ -455,7 +455,6 @@ def audit_to_json(
         spooled: list[str] = []
         fingerprints: list[str] = []
         pending: list[Any] = []
-        indexed = 0
         strings: dict[str, str] = {}
         jobs = [(str(path), os.path.join(spool, f"{number}.pickle")) for number, path in enumerate(files)]
         for (_path, spool_file), (summary, entry) in zip(jobs, _mapped(_read_to_spool, jobs, workers)):
@@ -467,11 +466,11 @@ def audit_to_json(
             pending.append(_share_strings(entry, strings))
             spooled.append(spool_file)
             fingerprints.append(entry.fingerprint)
-            if len(pending) >= max(64, indexed // 4):  # the index merges its LSH tables per call
+            if len(pending) >= 64:  # in batches: the LSH looks candidates up a block of keys at a time
                 corpus.add_entries(pending)
-                indexed += len(pending)
                 pending = []
         corpus.add_entries(pending)
+        corpus.consolidate()
         del pending, strings
         engine.corpus = corpus
         run.seconds["read and index"] = time.perf_counter() - started

@@ -18,6 +18,7 @@ pairs.
 from __future__ import annotations
 
 import heapq
+from array import array
 import math
 from itertools import chain
 import pickle
@@ -38,9 +39,14 @@ from ..schema import Submission
 from ..textsim import comparable
 from .units import TextUnit, extract_units, fingerprint, normalise, shingles
 
-FORMAT_VERSION = 3  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays
+FORMAT_VERSION = 4  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays; 4: id arrays
 MAGIC = b"JIXIAO-CORPUS-INDEX\n"
 INDEX_FILE = "corpus-index.pkl"
+def _ids() -> array[int]:
+    """A growable array of ids (4 bytes each)."""
+    return array("i")
+
+
 MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
 LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
 
@@ -156,6 +162,7 @@ class BandTables:
         self.hashes = [np.empty(0, dtype=np.uint64) for _ in range(bands)]
         self.ids = [np.empty(0, dtype=np.int32) for _ in range(bands)]
         self.pending: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+        self.pending_keys = 0
 
     def candidates(self, row: np.ndarray) -> set[int]:
         """Ids of the keys that share at least one band with the band hashes `row`."""
@@ -188,6 +195,7 @@ class BandTables:
     def insert(self, kid: int, row: np.ndarray) -> None:
         for band, value in enumerate(row.tolist()):
             self.pending[band].setdefault(value, []).append(kid)
+        self.pending_keys += 1
 
     def merge(self) -> None:
         """Move the pending keys into the sorted arrays."""
@@ -201,6 +209,7 @@ class BandTables:
             self.hashes[band] = hashes[order]
             self.ids[band] = np.concatenate((self.ids[band], np.array(ids, dtype=np.int32)))[order]
             self.pending[band] = {}
+        self.pending_keys = 0
 
 
 class NearDuplicates:
@@ -211,7 +220,9 @@ class NearDuplicates:
         self.options = options
         self.keys: list[str] = []
         self.ids: dict[str, int] = {}
-        self.neighbours: dict[int, set[int]] = defaultdict(set)
+        # key id → ids of its near copies: arrays, not sets — a province has millions of links,
+        # and forked workers read arrays without writing to (and so copying) the parent's pages
+        self.neighbours: dict[int, array[int]] = defaultdict(_ids)
         self.sketch = Sketch.for_options(options)
         self.tables = BandTables(self.sketch.bands)
         self.blocks: dict[tuple, list[int]] = defaultdict(list)  # short path: (side, h, text) → ids
@@ -294,9 +305,9 @@ class NearDuplicates:
             kid = len(self.keys)
             self.keys.append(key)
             self.ids[key] = kid
-            for other in found:
-                self.neighbours[kid].add(other)
-                self.neighbours[other].add(kid)
+            for other in sorted(found):
+                self.neighbours[kid].append(other)
+                self.neighbours[other].append(kid)
             if i is not None:
                 self.tables.insert(kid, rows[i])
             if len(key) <= self._pool_max:
@@ -310,16 +321,13 @@ class NearDuplicates:
         """Insert the keys not yet in (each compared with all before it); the ids of all."""
         keys = list(keys)
         new = list(dict.fromkeys(k for k in keys if k not in self.ids))
-        at = 0
-        while at < len(new):
-            # keys between two merges of the band tables (the pending dicts stay small): their
-            # candidates among merged keys are looked up a block at a time, among the keys added
-            # since the merge key by key
-            chunk = new[at : at + max(MERGE_AT, self.tables.merged // 4)]
-            at += len(chunk)
-            for start in range(0, len(chunk), LOOKUP_BLOCK):
-                self._insert(chunk[start : start + LOOKUP_BLOCK])
-            self.tables.merge()
+        for start in range(0, len(new), LOOKUP_BLOCK):
+            # a block's candidates among the merged keys are looked up together, among the keys
+            # added since the last merge key by key (pending dicts, merged once they grow: a merge
+            # re-sorts every band, too costly for the few keys of one submission)
+            self._insert(new[start : start + LOOKUP_BLOCK])
+            if self.tables.pending_keys >= max(MERGE_AT, self.tables.merged // 4):
+                self.tables.merge()
         return [self.ids[k] for k in keys]
 
 
@@ -427,9 +435,9 @@ class Copy:
 class CorpusIndex:
     options: IndexOptions = field(default_factory=IndexOptions)
     units: list[TextUnit] = field(default_factory=list)
-    unit_keys: list[int] = field(default_factory=list)  # unit → key id
+    unit_keys: array[int] = field(default_factory=_ids)  # unit → key id
     unit_owner: list[str] = field(default_factory=list)  # unit → submission fingerprint
-    key_units: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    key_units: dict[int, array[int]] = field(default_factory=lambda: defaultdict(_ids))  # key → unit positions
     projects: dict[tuple[str, int], ProjectInfo] = field(default_factory=dict)  # (fingerprint, table)
     submissions: dict[str, dict[str, Any]] = field(default_factory=dict)  # fingerprint → source, unit, year
     near: NearDuplicates | None = None
@@ -478,6 +486,11 @@ class CorpusIndex:
     def add(self, submission: Submission) -> None:
         self.add_all([submission])
 
+    def consolidate(self) -> None:
+        """Merge the keys added since the last merge into the LSH's sorted arrays (compact, and
+        shared page by page with forked workers that only read them)."""
+        self.near.tables.merge()
+
     def __len__(self) -> int:
         return len(self.units)
 
@@ -491,6 +504,7 @@ class CorpusIndex:
     def save(self, path: str | Path) -> Path:
         """Write the index (atomically) to `path`: a file, or INDEX_FILE inside a folder."""
         target = self._file(path)
+        self.consolidate()
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
         state["key_units"] = dict(state["key_units"])
         state["options"] = asdict(self.options)
@@ -513,7 +527,7 @@ class CorpusIndex:
                                    f"本版本需要 {FORMAT_VERSION}，请用 `auditor index build` 重新生成")
         state = pickle.loads(payload)  # noqa: S301 - our own file, checked by its header
         state["options"] = IndexOptions(**state["options"])
-        key_units = defaultdict(list)
+        key_units = defaultdict(_ids)
         key_units.update(state.pop("key_units"))
         index = cls(**state)
         index.key_units = key_units
@@ -566,7 +580,7 @@ class CorpusIndex:
         for unit in units:
             key = unit.key
             kid = self.near.ids.get(key)
-            near = self.near.neighbours.get(kid, set()) if kid is not None else self.near.search(key)
+            near = self.near.neighbours.get(kid, ()) if kid is not None else self.near.search(key)
             if kid is not None:
                 common = self.is_common(kid)
             else:
