@@ -68,7 +68,9 @@ def private_tokenizer(words: Iterable[str] = ()):
     tokenizer.FREQ = dict(jieba.dt.FREQ)
     tokenizer.total = jieba.dt.total
     tokenizer.initialized = True
-    for word in sorted({str(w) for w in words if w}, key=len):
+    # shortest first, then by text: each suggest_freq depends on the frequencies set before it,
+    # so the order must not be a set's (hash-seed dependent: the segmentation changed between runs)
+    for word in sorted({str(w) for w in words if w}, key=lambda w: (len(w), w)):
         tokenizer.add_word(word)
         tokenizer.suggest_freq(word, tune=True)
     return tokenizer
