@@ -3,6 +3,8 @@ texts many projects and units share, and each submission's share of copied cells
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+
+import numpy as np
 from collections.abc import Iterable
 from typing import Any
 
@@ -63,73 +65,90 @@ def boilerplate(index: CorpusIndex, submissions: Iterable[Submission] | None = N
     common formulas aside) and the share. With `submissions`, only the texts those submissions
     hold and only their rows; `fingerprints` names them by fingerprint instead."""
     min_chars = index.options.short_len if min_chars is None else min_chars
-    wanted: set[str] | None = None
-    members: dict[int, list[int]] = defaultdict(list)  # cluster → unit positions
+    units = index.units
+    # per-unit columns as numpy views (no copies): a province's texts are walked in arrays
+    owner_of = np.frombuffer(units.owner, dtype=np.int32) if len(units) else np.zeros(0, np.int32)
+    table_of = np.frombuffer(units.table, dtype=np.int32) if len(units) else np.zeros(0, np.int32)
+    key_of = np.frombuffer(index.unit_keys, dtype=np.int32) if len(units) else np.zeros(0, np.int32)
+    fps = [owner[0] for owner in units.owners]
+    # an owner's organisation (its unit name, else the submission) and its rank by source path
+    org_names: dict[str, int] = {}
+    org_of = np.array([org_names.setdefault(normalise(owner[2]) or owner[0], len(org_names)) for owner in units.owners],
+                      dtype=np.int64)
+    source_rank = np.argsort(np.argsort(np.array([owner[1] for owner in units.owners], dtype=object), kind="stable"),
+                             kind="stable") if units.owners else np.zeros(0, np.int64)
+    members: dict[int, np.ndarray] = {}  # cluster → unit positions, ascending
     if submissions is not None:
         fingerprints = [fingerprint(s) for s in submissions]
+    wanted_owners: np.ndarray | None = None
     if fingerprints is None:
         cluster_of = _clusters(index)
+        lists: dict[int, list[int]] = defaultdict(list)
         for position, kid in enumerate(index.unit_keys):
             if len(index.near.keys[kid]) >= min_chars:
-                members[cluster_of[kid]].append(position)
+                lists[cluster_of[kid]].append(position)
+        members = {cluster: np.array(positions, dtype=np.int64) for cluster, positions in lists.items()}
     else:
         wanted = set(fingerprints)
-        own = {kid for kid, owner in zip(index.unit_keys, index.unit_owner) if owner in wanted}
+        wanted_owners = np.array([fp in wanted for fp in fps], dtype=bool)
+        own = set(np.unique(key_of[wanted_owners[owner_of]]).tolist()) if len(units) else set()
         cluster_of = _clusters_around(index, own)
+        lists = defaultdict(list)
         for kid, cluster in cluster_of.items():
             if len(index.near.keys[kid]) >= min_chars:
-                members[cluster].extend(index.key_units.get(kid, ()))
-        for positions in members.values():
-            positions.sort()
+                lists[cluster].append(kid)
+        for cluster, kids in lists.items():
+            positions = [index.key_units.get(kid, ()) for kid in kids]
+            members[cluster] = np.sort(np.concatenate([np.frombuffer(p, dtype=np.int32) if len(p) else
+                                                       np.zeros(0, np.int32) for p in positions]).astype(np.int64))
 
-    def project(position: int) -> tuple[str, int]:
-        return (index.unit_owner[position], index.units[position].table)
-
-    def org(position: int) -> str:
-        return normalise(index.units[position].unit_name) or index.unit_owner[position]
-
+    width = int(table_of.max()) + 2 if len(table_of) else 1
     shared: dict[int, dict[str, Any]] = {}
     common_cluster: dict[int, bool] = {}
+    project_count: dict[int, int] = {}
     for cluster, positions in members.items():
-        projects = {project(p) for p in positions}
+        projects = np.unique(owner_of[positions].astype(np.int64) * width + table_of[positions])
+        project_count[cluster] = len(projects)
         if len(projects) < 2:
             continue
-        common_cluster[cluster] = any(index.is_common(k) for k in {index.unit_keys[p] for p in positions})
-        if wanted is not None and not any(index.unit_owner[p] in wanted for p in positions):
+        common_cluster[cluster] = any(index.is_common(k) for k in np.unique(key_of[positions]).tolist())
+        if wanted_owners is not None and not wanted_owners[owner_of[positions]].any():
             continue
-        wording = Counter(index.units[p].text for p in positions).most_common(1)[0][0]
-        places = sorted(positions, key=lambda p: (index.units[p].source, index.units[p].table,
-                                                  index.units[p].row or 0, index.units[p].index))
+        wording = Counter(units.text[p] for p in positions.tolist()).most_common(1)[0][0]
+        order = np.lexsort((np.frombuffer(units.index, dtype=np.int32)[positions],
+                            np.maximum(np.frombuffer(units.row, dtype=np.int32)[positions], 0),
+                            table_of[positions], source_rank[owner_of[positions]]))
         shared[cluster] = {
             "text": wording,
-            "projects": len({q for q in projects if q[1] != 0}),
-            "units": len({org(p) for p in positions}),
+            "projects": int(np.count_nonzero(projects % width != 0)),
+            "units": len(np.unique(org_of[owner_of[positions]])),
             "common_formula": common_cluster[cluster],
-            "places_total": len(places),
-            "places": [index.units[p].to_dict() for p in places[:max_places]],
+            "places_total": len(positions),
+            "places": [units[int(p)].to_dict() for p in positions[order[:max_places]]],
         }
     texts = sorted(shared.values(), key=lambda t: (-t["units"], -t["projects"], -t["places_total"], t["text"]))[:top]
 
-    rows: dict[str, dict[str, Any]] = {}
+    cells = np.zeros(len(fps), dtype=np.int64)
+    copied = np.zeros(len(fps), dtype=np.int64)
     for cluster, positions in members.items():
-        projects = {project(p) for p in positions}
-        for p in positions:
-            fp = index.unit_owner[p]
-            if wanted is not None and fp not in wanted:
-                continue
-            meta = index.submissions.get(fp, {})
-            row = rows.setdefault(fp, {"unit_name": meta.get("unit_name", ""), "source": meta.get("source", ""),
-                                       "cells": 0, "copied_cells": 0, "share": 0.0})
-            row["cells"] += 1
-            if len(projects) > 1 and not common_cluster.get(cluster, False):
-                row["copied_cells"] += 1
-    for fp in wanted or ():
+        owners = owner_of[positions]
+        if wanted_owners is not None:
+            owners = owners[wanted_owners[owners]]
+        cells += np.bincount(owners, minlength=len(fps))
+        if project_count[cluster] > 1 and not common_cluster.get(cluster, False):
+            copied += np.bincount(owners, minlength=len(fps))
+    rows: dict[str, dict[str, Any]] = {}
+    for number in np.flatnonzero(cells).tolist():
+        fp, source, unit_name = units.owners[number]
+        meta = index.submissions.get(fp, {})
+        rows[fp] = {"unit_name": meta.get("unit_name", unit_name), "source": meta.get("source", source),
+                    "cells": int(cells[number]), "copied_cells": int(copied[number]), "share": 0.0}
+    for fp in (fps[n] for n in np.flatnonzero(wanted_owners).tolist()) if wanted_owners is not None else ():
         if fp in index.submissions and fp not in rows:
             meta = index.submissions[fp]
             rows[fp] = {"unit_name": meta["unit_name"], "source": meta["source"], "cells": 0,
                         "copied_cells": 0, "share": 0.0}
     for row in rows.values():
         row["share"] = round(row["copied_cells"] / row["cells"], 3) if row["cells"] else 0.0
-    units = sorted(rows.values(), key=lambda r: (-r["share"], -r["copied_cells"], r["source"]))
-    return {"shared_texts": texts, "units": units}
-
+    units_rows = sorted(rows.values(), key=lambda r: (-r["share"], -r["copied_cells"], r["source"]))
+    return {"shared_texts": texts, "units": units_rows}
