@@ -73,18 +73,24 @@ def test_shared_strings_reach_slotted_records():
 def test_word_stripping_does_not_depend_on_the_hash_seed():
     """Overlapping words of equal length from a frozenset are removed in one order whatever
     PYTHONHASHSEED is (a province run once differed by a finding between two runs)."""
+    code = ("from auditor.textsim import strip_words; "
+            "print(strip_words('甲乙丙丁戊己', frozenset({'甲乙', '乙丙', '丙丁', '丁戊', '戊己', '己庚'})))")
+    outputs = _outputs_under_hash_seeds(code, range(8))
+    assert len(outputs) == 1, outputs
+
+
+def _outputs_under_hash_seeds(code: str, seeds) -> set[str]:
+    """What `python -c code` prints under each PYTHONHASHSEED."""
     import os
     import subprocess
     import sys
 
-    code = ("from auditor.textsim import strip_words; "
-            "print(strip_words('甲乙丙丁戊己', frozenset({'甲乙', '乙丙', '丙丁', '丁戊', '戊己', '己庚'})))")
     outputs = set()
-    for seed in range(8):
+    for seed in seeds:
         env = {**os.environ, "PYTHONHASHSEED": str(seed)}
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         outputs.add(result.stdout.strip())
-    assert len(outputs) == 1, outputs
+    return outputs
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -125,19 +131,11 @@ def test_lexicon_segmentation_does_not_depend_on_the_hash_seed():
     """The private jieba dictionary of the lexicon matcher tunes each lexicon word's frequency
     after the words before it; a set's order made "改善生态环境质量" match 改善生态环境 in one run and
     生态环境质量 in another (a 1,000-file audit differed by two findings)."""
-    import os
-    import subprocess
-    import sys
-
     code = ("import hashlib; from auditor.checks.text_reuse import _JiebaSegmenter, lexicons; "
             "lex = lexicons(); "
             "words = [t for g in lex.groups.values() for t in g.terms] + [t for d in lex.domains.values() for t in d.terms]; "
             "seg = _JiebaSegmenter(words); "
             "print(hashlib.sha1(repr(sorted((w, seg.frequency(w)) for w in words)).encode()).hexdigest(), "
             "'/'.join(seg.cut('改善生态环境质量')))")
-    outputs = set()
-    for seed in range(6):
-        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-        outputs.add(result.stdout.strip())
+    outputs = _outputs_under_hash_seeds(code, range(6))
     assert len(outputs) == 1, outputs
