@@ -313,6 +313,24 @@ def test_boilerplate_statistics(county, seeds):
     assert boilerplate(county, list(seeds.values())) == stats
 
 
+def test_boilerplate_keeps_a_textless_submission_and_orders_places_by_path(seeds):
+    """A file read without any text (a scanned PDF) still has its row, at 0 cells; places of
+    two submissions that share a path sort by table, whichever was indexed first."""
+    from auditor.schema import Submission
+
+    empty = Submission(source="scan-only.pdf", unit_name="某某乡", year=2024, warnings=["没有文字"])
+    later, earlier = copy.deepcopy(seeds["003"]), copy.deepcopy(seeds["003"])
+    later.unit_name, earlier.unit_name = "甲单位", "乙单位"
+    for table in later.tables:
+        table.number += 100
+    index = CorpusIndex.build([later, earlier, empty])
+    rows = {u["source"]: u for u in boilerplate(index, [later, empty])["units"]}
+    assert rows["scan-only.pdf"] == {"unit_name": "某某乡", "source": "scan-only.pdf", "cells": 0, "copied_cells": 0,
+                                     "share": 0.0}
+    places = boilerplate(index)["shared_texts"][0]["places"]
+    assert [p["table"] for p in places] == sorted(p["table"] for p in places)  # same path: table decides
+
+
 # ---------------------------------------------------------------- CLI and reports
 
 runner = CliRunner()

@@ -66,84 +66,97 @@ def boilerplate(index: CorpusIndex, submissions: Iterable[Submission] | None = N
     hold and only their rows; `fingerprints` names them by fingerprint instead."""
     min_chars = index.options.short_len if min_chars is None else min_chars
     units = index.units
-    # per-unit columns as numpy views (no copies): a province's texts are walked in arrays
-    owner_of = np.frombuffer(units.owner, dtype=np.int32) if len(units) else np.zeros(0, np.int32)
-    table_of = np.frombuffer(units.table, dtype=np.int32) if len(units) else np.zeros(0, np.int32)
-    key_of = np.frombuffer(index.unit_keys, dtype=np.int32) if len(units) else np.zeros(0, np.int32)
+    owner_of, table_of, key_of = _column(units.owner), _column(units.table), _column(index.unit_keys)
     fps = [owner[0] for owner in units.owners]
-    # an owner's organisation (its unit name, else the submission) and its rank by source path
+    if submissions is not None:
+        fingerprints = [fingerprint(s) for s in submissions]
+    wanted_owner: np.ndarray | None = None
+    if fingerprints is None:
+        cluster_of = _clusters(index)
+    else:
+        fingerprints = list(fingerprints)
+        wanted = set(fingerprints)
+        wanted_owner = np.array([fp in wanted for fp in fps], dtype=bool)
+        own = set(np.unique(key_of[wanted_owner[owner_of]]).tolist()) if len(owner_of) else set()
+        cluster_of = _clusters_around(index, own)
+    # the cluster of each key in the statistics (-1: outside the walked clusters, or too short)
+    cluster_by_key = np.full(len(index.near.keys), -1, dtype=np.int64)
+    for kid, cluster in cluster_of.items():
+        if len(index.near.keys[kid]) >= min_chars:
+            cluster_by_key[kid] = cluster
+    unit_cluster = cluster_by_key[key_of] if len(key_of) else np.zeros(0, np.int64)
+    positions = np.flatnonzero(unit_cluster >= 0)
+    positions = positions[np.argsort(unit_cluster[positions], kind="stable")]  # by cluster, ascending within
+    clusters = unit_cluster[positions]
+    starts = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1]]) if len(positions) else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(positions)].astype(np.int64)
+    group = np.repeat(np.arange(len(starts)), ends - starts)  # position → its cluster's number here
+    owners = owner_of[positions].astype(np.int64)
+    tables = table_of[positions].astype(np.int64)
+
+    def distinct(values: np.ndarray) -> np.ndarray:
+        """How many distinct values each cluster's places have."""
+        order = np.lexsort((values, group))
+        g, v = group[order], values[order]
+        first = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])] if len(g) else np.zeros(0, bool)
+        return np.bincount(g[first], minlength=len(starts))
+
+    width = int(tables.max()) + 2 if len(tables) else 1
+    project = owners * width + tables
+    projects = distinct(project)  # (submission, table) pairs, Part 1 included
+    named = distinct(np.where(tables != 0, project, -1)) - (np.bincount(group[tables == 0], minlength=len(starts)) > 0)
     org_names: dict[str, int] = {}
     org_of = np.array([org_names.setdefault(normalise(owner[2]) or owner[0], len(org_names)) for owner in units.owners],
                       dtype=np.int64)
-    source_rank = np.argsort(np.argsort(np.array([owner[1] for owner in units.owners], dtype=object), kind="stable"),
-                             kind="stable") if units.owners else np.zeros(0, np.int64)
-    members: dict[int, np.ndarray] = {}  # cluster → unit positions, ascending
-    if submissions is not None:
-        fingerprints = [fingerprint(s) for s in submissions]
-    wanted_owners: np.ndarray | None = None
-    if fingerprints is None:
-        cluster_of = _clusters(index)
-        lists: dict[int, list[int]] = defaultdict(list)
-        for position, kid in enumerate(index.unit_keys):
-            if len(index.near.keys[kid]) >= min_chars:
-                lists[cluster_of[kid]].append(position)
-        members = {cluster: np.array(positions, dtype=np.int64) for cluster, positions in lists.items()}
-    else:
-        wanted = set(fingerprints)
-        wanted_owners = np.array([fp in wanted for fp in fps], dtype=bool)
-        own = set(np.unique(key_of[wanted_owners[owner_of]]).tolist()) if len(units) else set()
-        cluster_of = _clusters_around(index, own)
-        lists = defaultdict(list)
-        for kid, cluster in cluster_of.items():
-            if len(index.near.keys[kid]) >= min_chars:
-                lists[cluster].append(kid)
-        for cluster, kids in lists.items():
-            positions = [index.key_units.get(kid, ()) for kid in kids]
-            members[cluster] = np.sort(np.concatenate([np.frombuffer(p, dtype=np.int32) if len(p) else
-                                                       np.zeros(0, np.int32) for p in positions]).astype(np.int64))
+    orgs = distinct(org_of[owners]) if len(owners) else np.zeros(0, np.int64)
+    places_total = ends - starts
+    # common formula: any key of the cluster is one (asked only where two projects share the text)
+    kids_in = np.flatnonzero(cluster_by_key >= 0)
+    kids_in = kids_in[np.argsort(cluster_by_key[kids_in], kind="stable")]
+    kid_starts = np.searchsorted(cluster_by_key[kids_in], clusters[starts]) if len(starts) else starts
+    kid_ends = np.searchsorted(cluster_by_key[kids_in], clusters[starts], side="right") if len(starts) else starts
+    shared_by_two = projects >= 2
+    common = np.zeros(len(starts), dtype=bool)
+    for g in np.flatnonzero(shared_by_two).tolist():
+        common[g] = any(index.is_common(k) for k in kids_in[kid_starts[g]:kid_ends[g]].tolist())
+    wanted_place = wanted_owner[owners] if wanted_owner is not None else np.ones(len(positions), dtype=bool)
+    shown = shared_by_two & (np.bincount(group[wanted_place], minlength=len(starts)) > 0)
 
-    width = int(table_of.max()) + 2 if len(table_of) else 1
-    shared: dict[int, dict[str, Any]] = {}
-    common_cluster: dict[int, bool] = {}
-    project_count: dict[int, int] = {}
-    for cluster, positions in members.items():
-        projects = np.unique(owner_of[positions].astype(np.int64) * width + table_of[positions])
-        project_count[cluster] = len(projects)
-        if len(projects) < 2:
-            continue
-        common_cluster[cluster] = any(index.is_common(k) for k in np.unique(key_of[positions]).tolist())
-        if wanted_owners is not None and not wanted_owners[owner_of[positions]].any():
-            continue
-        wording = Counter(units.text[p] for p in positions.tolist()).most_common(1)[0][0]
-        order = np.lexsort((np.frombuffer(units.index, dtype=np.int32)[positions],
-                            np.maximum(np.frombuffer(units.row, dtype=np.int32)[positions], 0),
-                            table_of[positions], source_rank[owner_of[positions]]))
-        shared[cluster] = {
-            "text": wording,
-            "projects": int(np.count_nonzero(projects % width != 0)),
-            "units": len(np.unique(org_of[owner_of[positions]])),
-            "common_formula": common_cluster[cluster],
-            "places_total": len(positions),
-            "places": [units[int(p)].to_dict() for p in positions[order[:max_places]]],
-        }
-    texts = sorted(shared.values(), key=lambda t: (-t["units"], -t["projects"], -t["places_total"], t["text"]))[:top]
+    # the most widely shared texts: only the clusters that can reach the first `top` need their wording
+    candidates = np.flatnonzero(shown)
+    ranked = candidates[np.lexsort((-places_total[candidates], -named[candidates], -orgs[candidates]))]
+    if len(ranked) > top:
+        last = ranked[top - 1]
+        bound = (-orgs[last], -named[last], -places_total[last])
+        ranked = [g for g in ranked.tolist() if (-orgs[g], -named[g], -places_total[g]) <= bound]
+    sources = np.unique(np.array([owner[1] for owner in units.owners], dtype=object), return_inverse=True)[1] \
+        if units.owners else np.zeros(0, np.int64)
+    rows_of, numbers_of = _column(units.row), _column(units.index)
+    texts = []
+    for g in list(ranked):
+        places = positions[starts[g]:ends[g]]
+        order = np.lexsort((numbers_of[places], np.maximum(rows_of[places], 0), table_of[places],
+                            sources[owner_of[places]]))
+        texts.append({
+            "text": Counter(units.text[p] for p in places.tolist()).most_common(1)[0][0],
+            "projects": int(named[g]),
+            "units": int(orgs[g]),
+            "common_formula": bool(common[g]),
+            "places_total": int(places_total[g]),
+            "places": [units[int(p)].to_dict() for p in places[order[:max_places]]],
+        })
+    texts = sorted(texts, key=lambda t: (-t["units"], -t["projects"], -t["places_total"], t["text"]))[:top]
 
-    cells = np.zeros(len(fps), dtype=np.int64)
-    copied = np.zeros(len(fps), dtype=np.int64)
-    for cluster, positions in members.items():
-        owners = owner_of[positions]
-        if wanted_owners is not None:
-            owners = owners[wanted_owners[owners]]
-        cells += np.bincount(owners, minlength=len(fps))
-        if project_count[cluster] > 1 and not common_cluster.get(cluster, False):
-            copied += np.bincount(owners, minlength=len(fps))
+    copied_place = np.repeat(shared_by_two & ~common, ends - starts)
+    cells = np.bincount(owners[wanted_place], minlength=len(fps))
+    copied = np.bincount(owners[wanted_place & copied_place], minlength=len(fps))
     rows: dict[str, dict[str, Any]] = {}
     for number in np.flatnonzero(cells).tolist():
-        fp, source, unit_name = units.owners[number]
+        fp = fps[number]
         meta = index.submissions.get(fp, {})
-        rows[fp] = {"unit_name": meta.get("unit_name", unit_name), "source": meta.get("source", source),
+        rows[fp] = {"unit_name": meta.get("unit_name", ""), "source": meta.get("source", ""),
                     "cells": int(cells[number]), "copied_cells": int(copied[number]), "share": 0.0}
-    for fp in (fps[n] for n in np.flatnonzero(wanted_owners).tolist()) if wanted_owners is not None else ():
+    for fp in fingerprints or ():  # a submission without any text still has its row
         if fp in index.submissions and fp not in rows:
             meta = index.submissions[fp]
             rows[fp] = {"unit_name": meta["unit_name"], "source": meta["source"], "cells": 0,
@@ -152,3 +165,8 @@ def boilerplate(index: CorpusIndex, submissions: Iterable[Submission] | None = N
         row["share"] = round(row["copied_cells"] / row["cells"], 3) if row["cells"] else 0.0
     units_rows = sorted(rows.values(), key=lambda r: (-r["share"], -r["copied_cells"], r["source"]))
     return {"shared_texts": texts, "units": units_rows}
+
+
+def _column(values: Any) -> np.ndarray:
+    """An array('i') column as a numpy view (no copy)."""
+    return np.frombuffer(values, dtype=np.int32) if len(values) else np.zeros(0, np.int32)
