@@ -88,21 +88,14 @@ def read_batch(
     files = collect_inputs(paths, exclude=exclude)
     batch = BatchResult()
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(files) >= 8 else 1
-    if workers > 1:
-        strings: dict[str, str] = {}
-        with _pool(workers) as pool:
-            for result in pool.map(_read_one, files, chunksize=4):
-                _share_strings(result.submission, strings)
-                batch.results.append(result)
-                if on_file:
-                    on_file(result)
-    else:
-        for path in files:
-            result = _read_one(path)
-            batch.results.append(result)
-            if on_file:
-                on_file(result)
+        workers = _default_workers(len(files))
+    strings: dict[str, str] = {}
+    for result in _mapped(_read_one, files, workers):
+        if workers > 1:
+            _share_strings(result.submission, strings)  # each result unpickled its own copies
+        batch.results.append(result)
+        if on_file:
+            on_file(result)
     return batch
 
 
@@ -379,8 +372,8 @@ class StreamedAudit:
         return sum(self.severities.values())
 
     def fails(self, fail_on: str) -> bool:
-        limit = SEVERITIES.index(fail_on)
-        return any(count for severity, count in self.severities.items() if SEVERITIES.index(severity) <= limit)
+        """True when a finding is at or above `fail_on` (as api.fails)."""
+        return _at_or_above((s for s, count in self.severities.items() if count), fail_on)
 
 
 def _read_to_spool(job: tuple[str, str]) -> tuple[FileSummary, Any]:
@@ -435,11 +428,13 @@ def audit_to_json(
     file `write_audit_output(audit_with_corpus(read_batch(paths), engine, corpus), out)` writes.
 
     Pass 1 reads every file in the pool; the workers leave each parsed submission in a spool
-    file and send back only its IndexEntry, so this process holds the index, never the batch.
+    file (in the system temp folder) and send back only its IndexEntry, so this process holds
+    the index, never the batch.
     Pass 2 audits the spooled submissions in a pool forked from the finished index; the workers
     encode each submission and its findings, which are written to findings.json (the findings
     through a spool file, since they follow all submissions) as they come."""
     from .corpus import CorpusIndex
+    from .corpus.index import MERGE_AT
 
     engine = engine or Engine()
     files = collect_inputs(paths, exclude=exclude)
@@ -451,7 +446,9 @@ def audit_to_json(
     if corpus is None:
         corpus = CorpusIndex(corpus_options(engine))
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=".spool-", dir=out) as spool:
+    # the system temp folder (TMPDIR), not `out`: nobody who can write to the output folder can
+    # swap the pickles between the passes, and an interrupted run leaves nothing in the reports
+    with tempfile.TemporaryDirectory(prefix="jixiao-spool-") as spool:
         spooled: list[str] = []
         fingerprints: list[str] = []
         pending: list[Any] = []
@@ -470,7 +467,8 @@ def audit_to_json(
                 corpus.add_entries(pending)
                 pending = []
         corpus.add_entries(pending)
-        corpus.consolidate()
+        if corpus.near.tables.pending_keys >= MERGE_AT:  # a batch, not one file against a saved index
+            corpus.consolidate()
         del pending, strings
         engine.corpus = corpus
         run.seconds["read and index"] = time.perf_counter() - started
@@ -584,10 +582,14 @@ def worst_severity(findings: Iterable[Finding]) -> str | None:
 
 def fails(run: AuditRun, fail_on: str) -> bool:
     """True when a finding is at or above `fail_on` (high > medium > low)."""
+    return _at_or_above((f.severity for f in run.findings), fail_on)
+
+
+def _at_or_above(severities: Iterable[str], fail_on: str) -> bool:
     if fail_on not in SEVERITIES:
         raise ValueError(f"未知的严重程度：{fail_on}（可用：{', '.join(SEVERITIES)}）")
     limit = SEVERITIES.index(fail_on)
-    return any(f.severity in SEVERITIES and SEVERITIES.index(f.severity) <= limit for f in run.findings)
+    return any(s in SEVERITIES and SEVERITIES.index(s) <= limit for s in severities)
 
 
 # ---------------------------------------------------------------- rules and explain

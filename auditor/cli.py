@@ -195,8 +195,9 @@ def audit(
             counts = {s: sum(1 for f in run.findings if f.severity == s) for s in SEVERITIES}
             waived = run.waived
             failed = threshold is not None and api.fails(run, threshold)
-    except OSError as error:
-        err.print(f"[red]无法写入输出文件夹 {escape(str(out))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
+    except OSError as error:  # the output folder, or the spool in the temp folder (full, not writable)
+        where = error.filename or out
+        err.print(f"[red]无法读写 {escape(str(where))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
     _report_files(summaries, quiet)
     for error in check_errors:

@@ -127,3 +127,13 @@ def test_json_only_audit_is_streamed_with_the_same_output_and_messages(tmp_path)
     assert summary and summary == [line for line in alone.output.splitlines() if line.startswith("共 ")]
     assert [line for line in full.output.splitlines() if line.startswith("✓")] == \
         [line for line in alone.output.splitlines() if line.startswith("✓")]
+
+
+@pytest.mark.parametrize("formats", [["-f", "json"], []])
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path, formats):
+    taken = tmp_path / "reports"
+    taken.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(seed_path("003")), "--out", str(taken), "-q", *formats])
+    assert result.exit_code == 2
+    assert "无法读写" in result.output and "reports" in result.output
+    assert taken.read_text(encoding="utf-8") == "not a folder"

@@ -42,13 +42,13 @@ from .units import TextUnit, extract_units, fingerprint, normalise, shingles
 FORMAT_VERSION = 5  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays; 4: id arrays; 5: units by column
 MAGIC = b"JIXIAO-CORPUS-INDEX\n"
 INDEX_FILE = "corpus-index.pkl"
+MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
+LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
+
+
 def _ids() -> array[int]:
     """A growable array of ids (4 bytes each)."""
     return array("i")
-
-
-MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
-LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
 
 
 class IndexFormatError(ValueError):
@@ -106,7 +106,7 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> np.uint32(s3))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # numpy fields: compared by identity, never by value
 class Sketch:
     """How keys become LSH band hashes: MinHash permutations (a, b), and `bands` × `rows`."""
 
