@@ -369,3 +369,23 @@ def test_goal_placeholder_on_seeds(seeds):
     # 经济普查: three all-purpose 套话; 办公运转经费 (generic fund, GOAL_ECHO) and 交通补贴 stay silent
     assert [(f.table, f.rule) for f in run("GOAL_PLACEHOLDER", seeds["001"])] == [(18, "GOAL_PLACEHOLDER.generic")]
     assert run("GOAL_PLACEHOLDER", seeds["002"]) == []
+
+
+def test_jieba_dictionary_fast_load_equals_jiebas_own(tmp_path):
+    """textsim reads jieba's cache file whole before unmarshalling it (0.4 s faster per run); the
+    dictionary must be the one jieba's own initialize gives — and a damaged cache falls back
+    to jieba, which rebuilds it."""
+    import subprocess
+    import sys
+
+    digest = ("import hashlib; d = jieba.dt; "
+              "print(d.initialized, d.total, hashlib.sha1(repr(sorted(d.FREQ.items())).encode()).hexdigest())")
+    fast = "from auditor.textsim import jieba_module; jieba = jieba_module(); " + digest
+    own = "import jieba; jieba.setLogLevel(60); jieba.dt.initialize(); " + digest
+    damaged = (f"import jieba; jieba.dt.tmp_dir = {str(tmp_path)!r}; "
+               f"open({str(tmp_path / 'jieba.cache')!r}, 'wb').write(b'not marshal'); "
+               "from auditor.textsim import jieba_module; jieba = jieba_module(); " + digest)
+    outputs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+               for code in (fast, own, damaged)]
+    assert outputs[0] == outputs[1] == outputs[2] and outputs[0].startswith("True ")
+    assert (tmp_path / "jieba.cache").stat().st_size > 1_000_000  # jieba rebuilt its cache

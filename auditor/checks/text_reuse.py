@@ -39,7 +39,7 @@ from typing import Any
 from .. import evidence
 from ..domain import level2_key
 from ..resources import lexicon
-from ..textsim import private_tokenizer
+from ..textsim import jieba_module, private_tokenizer
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from ..values import normalize_text
 from . import Context, check
@@ -156,6 +156,7 @@ def nlp() -> Any:
     """spaCy's blank Chinese pipeline with the jieba segmenter (built once per process)."""
     import spacy
 
+    jieba_module()  # spaCy's tokenizer warms jieba up with a cut: load its dictionary the fast way first
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     lex = lexicons()
     words = [t for g in lex.groups.values() for t in g.terms] + [t for d in lex.domains.values() for t in d.terms]
