@@ -86,7 +86,9 @@ def test_signatures_and_band_shape_are_datasketchs(seed_texts):
 
     from datasketch import MinHash, MinHashLSH
 
-    from auditor.corpus.index import Sketch, lsh_threshold
+    import numpy as np
+
+    from auditor.corpus.index import KNOWN_BAND_SHAPES, LSH_WEIGHTS, Sketch, lsh_threshold
     from auditor.corpus.units import shingles
 
     options = IndexOptions()
@@ -96,6 +98,13 @@ def test_signatures_and_band_shape_are_datasketchs(seed_texts):
     assert all((mine == theirs.hashvalues).all() for mine, theirs in zip(sketch.signatures(sets), expected))
     lsh = MinHashLSH(threshold=lsh_threshold(options), num_perm=options.num_perm, weights=(0.2, 0.8))
     assert (sketch.bands, sketch.rows) == (lsh.b, lsh.r)
+    for (threshold, num_perm), shape in KNOWN_BAND_SHAPES.items():
+        known = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+        assert shape == (known.b, known.r)
+    for seed, num_perm in ((1, 128), (7, 64)):
+        theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        mine = Sketch.for_options(IndexOptions(seed=seed, num_perm=num_perm))
+        assert (mine.a == theirs[0]).all() and (mine.b == theirs[1]).all() and mine.a.dtype == np.uint32
     # the same candidates as datasketch's own tables
     mine = NearDuplicates(options)
     long_texts = [k for k in dict.fromkeys(comparable(t) for t in seed_texts) if len(k) >= options.short_len]
@@ -154,7 +163,8 @@ def test_save_load_round_trip(county, seeds, tmp_path):
 
 def test_a_saved_index_is_queried_without_datasketch(county, tmp_path):
     """`audit FILE --index` start-up: loading and querying (new keys included) needs neither
-    datasketch nor scipy, which datasketch imports (a quarter of a second)."""
+    datasketch nor scipy, which datasketch imports (a quarter of a second); nor does building
+    an index with the default options."""
     import subprocess
     import sys
 
@@ -167,6 +177,7 @@ def test_a_saved_index_is_queried_without_datasketch(county, tmp_path):
         f"submission = read_submission({str(seed_path('003'))!r})\n"
         "submission.tables[0].goals.append('一个从未出现过的全新目标文字用于检验近似查找')\n"
         "assert index.query(submission)\n"
+        "assert len(CorpusIndex.build([submission])) > 0  # a fresh index with the default options\n"
         "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

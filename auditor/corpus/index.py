@@ -91,6 +91,11 @@ def lsh_threshold(options: IndexOptions) -> float:
 # and querying a saved index imports neither datasketch nor (through it) scipy;
 # tests/test_corpus.py checks these signatures equal datasketch's MinHash.bulk.
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+LSH_WEIGHTS = (0.2, 0.8)  # MinHashLSH's false-positive / false-negative weights: missing a copy costs more
+# MinHashLSH's (bands, rows) for the (Jaccard threshold, num_perm) the default options give, so a
+# run that builds its own index need not import datasketch and, through it, scipy (0.3 s);
+# tests/test_corpus.py checks each entry and the permutations against datasketch
+KNOWN_BAND_SHAPES = {(0.4, 128): (31, 3)}
 # band hash: the r rows of a band folded into 64 bits (odd multipliers, wrapping); two different
 # bands collide with probability ~2⁻⁶⁴, and a collision only adds a candidate that is verified
 _BAND_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
@@ -117,11 +122,18 @@ class Sketch:
 
     @classmethod
     def for_options(cls, options: IndexOptions) -> Sketch:
-        from datasketch import MinHash, MinHashLSH
+        threshold = lsh_threshold(options)
+        shape = KNOWN_BAND_SHAPES.get((threshold, options.num_perm))
+        if shape is None:
+            from datasketch import MinHashLSH
 
-        a, b = MinHash(num_perm=options.num_perm, seed=options.seed, scheme="affine32").permutations
-        lsh = MinHashLSH(threshold=lsh_threshold(options), num_perm=options.num_perm, weights=(0.2, 0.8))
-        return cls(np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32), int(lsh.b), int(lsh.r))
+            lsh = MinHashLSH(threshold=threshold, num_perm=options.num_perm, weights=LSH_WEIGHTS)
+            shape = (int(lsh.b), int(lsh.r))
+        # datasketch's affine32 permutations (MinHash._init_permutations), drawn the same way
+        generator = np.random.RandomState(options.seed)
+        a = generator.randint(0, 1 << 31, options.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = generator.randint(0, 1 << 32, options.num_perm, dtype=np.uint32)
+        return cls(a, b, *shape)
 
     def signatures(self, shingle_sets: Sequence[Sequence[bytes]]) -> np.ndarray:
         """The MinHash signature (uint32 × num_perm) of each set of shingles, as datasketch's
