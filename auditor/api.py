@@ -376,18 +376,64 @@ class StreamedAudit:
         return _at_or_above((s for s, count in self.severities.items() if count), fail_on)
 
 
-def _read_to_spool(job: tuple[str, str]) -> tuple[FileSummary, Any]:
-    """Pass 1 of a streamed audit (in a pool worker): read one file, leave the parsed submission
-    in the spool file for pass 2, and send back only what the index needs."""
+def _read_to_spool(job: tuple[str, str | None]) -> tuple[FileSummary, Any]:
+    """In a pool worker: read one file, leave the parsed submission in the spool file (when
+    one is given: pass 2 of a streamed audit reads it), and send back only what the index needs."""
     from .corpus import IndexEntry
 
     path, spool_file = job
     read = _read_one(path)
     if read.submission is None:
         return FileSummary.of(read), None
-    with open(spool_file, "wb") as handle:
-        pickle.dump(read.submission, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    if spool_file is not None:
+        with open(spool_file, "wb") as handle:
+            pickle.dump(read.submission, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return FileSummary.of(read), IndexEntry.of(read.submission)
+
+
+def _indexed(jobs: list[tuple[str, str | None]], workers: int, corpus: Any, files: list[FileSummary],
+             on_file: Callable[[FileSummary], None] | None) -> Iterator[tuple[tuple[str, str | None], Any]]:
+    """Read the files of `jobs` in the pool and add each readable one to `corpus` (64 at a time:
+    the LSH looks candidates up a block of keys at a time); every file's summary goes to
+    `files`. Yields (job, IndexEntry) of the readable files; the index is complete once the
+    generator is exhausted."""
+    pending: list[Any] = []
+    strings: dict[str, str] = {}
+    for job, (summary, entry) in zip(jobs, _mapped(_read_to_spool, jobs, workers)):
+        files.append(summary)
+        if on_file:
+            on_file(summary)
+        if entry is None:
+            continue
+        pending.append(_share_strings(entry, strings))
+        yield job, entry
+        if len(pending) >= 64:
+            corpus.add_entries(pending)
+            pending = []
+    corpus.add_entries(pending)
+
+
+def index_files(
+    paths: Iterable[str | os.PathLike[str]],
+    engine: Engine | None = None,
+    *,
+    exclude: Iterable[Path] = (),
+    workers: int | None = None,
+    on_file: Callable[[FileSummary], None] | None = None,
+) -> tuple[Any, list[FileSummary]]:
+    """The corpus index of every readable file (`auditor index build`), and each file's summary.
+    Only each file's IndexEntry comes back from the pool, so a province's index is built
+    without holding its parsed submissions. The same index as build_corpus(read_batch(paths))."""
+    from .corpus import CorpusIndex
+
+    files = collect_inputs(paths, exclude=exclude)
+    corpus = CorpusIndex(corpus_options(engine))
+    summaries: list[FileSummary] = []
+    jobs: list[tuple[str, str | None]] = [(str(path), None) for path in files]
+    for _job, _entry in _indexed(jobs, _default_workers(len(files)) if workers is None else workers, corpus,
+                                 summaries, on_file):
+        pass
+    return corpus, summaries
 
 
 def _audit_spooled(spool_file: str, engine: Engine | None = None) -> tuple[str, str, dict[str, int], list[str], int]:
@@ -451,25 +497,13 @@ def audit_to_json(
     with tempfile.TemporaryDirectory(prefix="jixiao-spool-") as spool:
         spooled: list[str] = []
         fingerprints: list[str] = []
-        pending: list[Any] = []
-        strings: dict[str, str] = {}
-        jobs = [(str(path), os.path.join(spool, f"{number}.pickle")) for number, path in enumerate(files)]
-        for (_path, spool_file), (summary, entry) in zip(jobs, _mapped(_read_to_spool, jobs, workers)):
-            run.files.append(summary)
-            if on_file:
-                on_file(summary)
-            if entry is None:
-                continue
-            pending.append(_share_strings(entry, strings))
+        jobs: list[tuple[str, str | None]] = [(str(path), os.path.join(spool, f"{number}.pickle"))
+                                              for number, path in enumerate(files)]
+        for (_path, spool_file), entry in _indexed(jobs, workers, corpus, run.files, on_file):
             spooled.append(spool_file)
             fingerprints.append(entry.fingerprint)
-            if len(pending) >= 64:  # in batches: the LSH looks candidates up a block of keys at a time
-                corpus.add_entries(pending)
-                pending = []
-        corpus.add_entries(pending)
         if corpus.near.tables.pending_keys >= MERGE_AT:  # a batch, not one file against a saved index
             corpus.consolidate()
-        del pending, strings
         engine.corpus = corpus
         run.seconds["read and index"] = time.perf_counter() - started
         with atomic_file(run.target, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle, \

@@ -245,19 +245,23 @@ def index_build(
     import time
 
     engine = _engine(rules, config)
-    batch = _read(paths, out, quiet, workers)
+    files = _inputs(paths, out)
     started = time.perf_counter()
-    corpus = api.build_corpus(batch.submissions, engine)
+    # read in the pool, only each file's text units sent back: a province's index is built
+    # without holding its parsed submissions
+    with _reading(len(files), quiet) as on_file:
+        corpus, summaries = api.index_files(files, engine, workers=workers, on_file=on_file)
     try:
         target = corpus.save(out)
     except OSError as error:
         err.print(f"[red]无法写入索引 {escape(str(out))}：{escape(error.strerror or str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
-    _report_batch(batch, quiet)
+    _report_files(summaries, quiet)
+    failed = any(f.error is not None for f in summaries)
     if not quiet:
-        err.print(f"已建立索引：{len(batch.submissions)} 份文本，{len(corpus)} 个文本单元"
+        err.print(f"已建立索引：{sum(f.error is None for f in summaries)} 份文本，{len(corpus)} 个文本单元"
                   f"（{time.perf_counter() - started:.1f} 秒），写入 {escape(str(target))}", soft_wrap=True)
-    raise typer.Exit(1 if batch.failures else 0)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("rules")

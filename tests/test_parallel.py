@@ -139,3 +139,20 @@ def test_lexicon_segmentation_does_not_depend_on_the_hash_seed():
             "'/'.join(seg.cut('改善生态环境质量')))")
     outputs = _outputs_under_hash_seeds(code, range(6))
     assert len(outputs) == 1, outputs
+
+
+def test_index_files_builds_the_index_of_the_read_batch(folder, tmp_path):
+    """`auditor index build` reads in the pool and keeps only each file's text units; the index
+    is the one built from the whole parsed batch."""
+    batch_dir = tmp_path / "in"
+    batch_dir.mkdir()
+    for path in sorted(folder.iterdir()):
+        (batch_dir / path.name).write_bytes(path.read_bytes())
+    (batch_dir / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    expected = api.build_corpus(api.read_batch([batch_dir], workers=1).submissions)
+    corpus, files = api.index_files([batch_dir], workers=2)
+    assert [f.source for f in files if f.error] == [str(batch_dir / "broken.docx")]
+    assert list(corpus.units) == list(expected.units)
+    assert corpus.near.keys == expected.near.keys
+    assert dict(corpus.near.neighbours) == dict(expected.near.neighbours)
+    assert corpus.projects == expected.projects and corpus.submissions == expected.submissions
