@@ -220,11 +220,17 @@ def audit(
 def _load_index(path: Path):
     from .corpus import IndexFormatError
 
+    import gc
+
     try:
-        return api.load_corpus(path)
+        corpus = api.load_corpus(path)
     except IndexFormatError as error:
         err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
+    # the index lives as long as the command: keep the garbage collector from walking its
+    # millions of objects again at every full collection (a province index: seconds per run)
+    gc.freeze()
+    return corpus
 
 
 index_app = typer.Typer(help="语料索引：全县（省）所有文本的文字索引，用于查找跨单位、跨项目照搬的文字。",

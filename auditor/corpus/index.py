@@ -17,6 +17,7 @@ pairs.
 """
 from __future__ import annotations
 
+import gc
 import heapq
 from array import array
 import math
@@ -601,11 +602,21 @@ class CorpusIndex:
             raise IndexFormatError(f"无法读取索引文件 {source}：{error.strerror or error}") from error
         if not data.startswith(MAGIC):
             raise IndexFormatError(f"{source} 不是 jixiao-auditor 的语料索引文件")
-        version_line, _, payload = data[len(MAGIC):].partition(b"\n")
-        if version_line.strip() != str(FORMAT_VERSION).encode():
+        end = data.find(b"\n", len(MAGIC))
+        version_line = data[len(MAGIC):end] if end >= 0 else data[len(MAGIC):len(MAGIC) + 20]
+        payload = memoryview(data)[end + 1:]  # not a copy: a province's index is hundreds of MB
+        if end < 0 or version_line.strip() != str(FORMAT_VERSION).encode():
             raise IndexFormatError(f"索引文件 {source} 的格式版本为 {version_line.decode(errors='replace')}，"
                                    f"本版本需要 {FORMAT_VERSION}，请用 `auditor index build` 重新生成")
-        state = pickle.loads(payload)  # noqa: S301 - our own file, checked by its header
+        # no garbage collection while unpickling: millions of new objects would trigger
+        # collections over all of them again and again
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            state = pickle.loads(payload)  # noqa: S301 - our own file, checked by its header
+        finally:
+            if collecting:
+                gc.enable()
         state["options"] = IndexOptions(**state["options"])
         key_units = defaultdict(_ids)
         key_units.update(state.pop("key_units"))
