@@ -150,17 +150,17 @@ def _init_worker(engine: Engine | None) -> None:
         set_segmenter(_worker_engine.config.segmenter)
 
 
-def _audit_one(submission: Submission) -> tuple[list[Finding], list[str], int, list[float | None]]:
-    result = _worker_engine.audit(submission)
+def _audit_one(submission: Submission, engine: Engine | None = None) -> tuple[list[Finding], list[str], int, list[float | None]]:
+    result = (engine or _worker_engine).audit(submission)
     return result.findings, result.errors, len(result.waived), result.scores
 
 
-def _read_and_audit_one(path: str) -> tuple[ReadResult, list[Finding], list[str], int]:
+def _read_and_audit_one(path: str, engine: Engine | None = None) -> tuple[ReadResult, list[Finding], list[str], int]:
     read = _read_one(path)
     if read.submission is None:
         return read, [], [], 0
     # the scores are already on the submission that travels back with the ReadResult
-    return (read, *_audit_one(read.submission)[:3])
+    return (read, *_audit_one(read.submission, engine)[:3])
 
 
 @contextmanager
@@ -194,21 +194,13 @@ def audit_batch(batch: BatchResult, engine: Engine | None = None, *, workers: in
     submissions = batch.submissions
     if workers is None:
         workers = _default_workers(len(submissions))
-    if workers > 1 and len(submissions) > 1:
-        strings: dict[str, str] = {}
-        with _pool(workers, engine) as pool:
-            results = pool.map(_audit_one, submissions, chunksize=_chunksize(len(submissions), workers))
-            for submission, (findings, errors, waived, scores) in zip(submissions, results):
-                apply_scores(submission, scores)  # the worker scored its own copy
-                run.findings.extend(_share_strings(findings, strings))
-                run.check_errors.extend(errors)
-                run.waived += waived
-        return run
-    for submission in submissions:
-        result = engine.audit(submission)
-        run.findings.extend(result.findings)
-        run.check_errors.extend(result.errors)
-        run.waived += len(result.waived)
+    strings: dict[str, str] = {}
+    for submission, (findings, errors, waived, scores) in zip(
+            submissions, _mapped(_audit_one, submissions, workers, engine)):
+        apply_scores(submission, scores)  # a pool worker scored its own copy
+        run.findings.extend(_share_strings(findings, strings) if workers > 1 else findings)
+        run.check_errors.extend(errors)
+        run.waived += waived
     return run
 
 
@@ -231,27 +223,15 @@ def audit_files(
     if workers is None:
         workers = _default_workers(len(files))
 
-    def take(read: ReadResult, findings: list[Finding], errors: list[str], waived: int) -> None:
+    strings: dict[str, str] = {}
+    for item in _mapped(_read_and_audit_one, files, workers, engine):
+        read, findings, errors, waived = _share_strings(item, strings) if workers > 1 else item
         run.batch.results.append(read)
         run.findings.extend(findings)
         run.check_errors.extend(errors)
         run.waived += waived
         if on_file:
             on_file(read)
-
-    if workers > 1 and len(files) > 1:
-        with _pool(workers, engine) as pool:
-            strings: dict[str, str] = {}
-            for item in pool.map(_read_and_audit_one, files, chunksize=_chunksize(len(files), workers)):
-                take(*_share_strings(item, strings))
-    else:
-        for path in files:
-            read = _read_one(path)
-            if read.submission is None:
-                take(read, [], [], 0)
-            else:
-                result = engine.audit(read.submission)
-                take(read, result.findings, result.errors, len(result.waived))
     return run
 
 
