@@ -241,7 +241,7 @@ app.add_typer(index_app, name="index")
 @index_app.command("build")
 def index_build(
     paths: PathsArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="索引文件（或文件夹，写入其中的 corpus-index.pkl）", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="索引文件（或文件夹，写入其中的 corpus-index.idx）", show_default=False)],
     quiet: QuietOpt = False,
     workers: WorkersOpt = None,
     rules: RulesOpt = None,

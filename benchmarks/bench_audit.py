@@ -202,7 +202,7 @@ def bench_single_file(index_sizes: tuple[int, ...] = (100, 1000), rounds: int = 
         for size in index_sizes:
             folder = Path(tmp) / f"county{size}"
             generate(size, folder, seed=CORPUS_SEED, seeds=load_seeds())
-            index = Path(tmp) / f"index{size}.pkl"
+            index = Path(tmp) / f"index{size}.idx"
             subprocess.run([auditor, "index", "build", str(folder), "--out", str(index), "-q"], check=True, cwd=REPO)
             wall = best([auditor, "audit", str(one / probe.name), "--index", str(index), "--out", f"{tmp}/out", "-q"])
             met = wall < SINGLE_TARGET_S

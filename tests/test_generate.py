@@ -1,24 +1,16 @@
 """The benchmark corpus generator: deterministic, and every file it writes parses cleanly."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 from auditor.ingest import read_submission
 
-REPO = Path(__file__).resolve().parents[1]
+from .conftest import generator
 
 
 @pytest.fixture(scope="module")
 def gen():
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_generate"] = module
-    spec.loader.exec_module(module)
-    return module
+    return generator()
 
 
 @pytest.fixture(scope="module")

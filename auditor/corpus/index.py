@@ -17,9 +17,8 @@ pairs.
 """
 from __future__ import annotations
 
-import gc
+import hashlib
 import heapq
-from array import array
 import math
 from itertools import chain
 import pickle
@@ -32,24 +31,22 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from ..io_utils import write_atomic
+from ..io_utils import atomic_file
 from ..resources import lexicon
 from ..schema import Submission
 from ..textsim import comparable
+from .store import HashedLookup, IdLists, IntColumn, RecordMap, StringColumn, StringPool, read_arrays, write_arrays
 from .units import TextUnit, extract_units, fingerprint, normalise, shingles
 
-FORMAT_VERSION = 5  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays; 4: id arrays; 5: units by column
+FORMAT_VERSION = 6  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays; 4: id arrays; 5: units by
+# column; 6: memory-mapped arrays (store.py) and per-cluster summaries
 MAGIC = b"JIXIAO-CORPUS-INDEX\n"
-INDEX_FILE = "corpus-index.pkl"
+INDEX_FILE = "corpus-index.idx"
 MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
 LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
-
-
-def _ids() -> array[int]:
-    """A growable array of ids (4 bytes each)."""
-    return array("i")
+PLACES_BLOCK = 256  # places of a key read at a time (a common formula stops after a few)
 
 
 class IndexFormatError(ValueError):
@@ -231,11 +228,13 @@ class NearDuplicates:
 
     def __init__(self, options: IndexOptions):
         self.options = options
-        self.keys: list[str] = []
-        self.ids: dict[str, int] = {}
+        self.keys = StringColumn()
+        self.ids = HashedLookup(self.keys)
         # key id → ids of its near copies: arrays, not sets — a province has millions of links,
         # and forked workers read arrays without writing to (and so copying) the parent's pages
-        self.neighbours: dict[int, array[int]] = defaultdict(_ids)
+        self.neighbours = IdLists()
+        self.key_lengths = IntColumn()  # characters of each key
+        self.linked: set[int] = set()  # keys of a loaded index that got new near copies since
         self.sketch = Sketch.for_options(options)
         self.tables = BandTables(self.sketch.bands)
         self.blocks: dict[tuple, list[int]] = defaultdict(list)  # short path: (side, h, text) → ids
@@ -248,6 +247,38 @@ class NearDuplicates:
         # one edit is all a short pair can differ by when (1 - t)·(la + lb) < 2
         self._one_edit = (1 - t) * (s + self._pool_max) < 2 - 1e-9
 
+    # -- saving and loading -----------------------------------------------------------------------
+
+    def frozen(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(manifest entries, arrays) of the saved form."""
+        self.tables.merge()
+        keys = list(self.keys)
+        pool = StringPool.of(keys)
+        hashes, order = HashedLookup.frozen_parts(keys)
+        offsets, values = self.neighbours.csr(len(keys))
+        arrays: dict[str, Any] = {
+            "near.keys.blob": pool.blob, "near.keys.offsets": pool.offsets, "near.ids.hashes": hashes,
+            "near.ids.order": order, "near.neighbours.offsets": offsets, "near.neighbours.values": values,
+            "near.key_lengths": self.key_lengths.numpy()}
+        for band, (column, ids) in enumerate(zip(self.tables.hashes, self.tables.ids)):
+            arrays[f"near.band{band}.hashes"] = column
+            arrays[f"near.band{band}.ids"] = ids
+        return {"near.blocks": dict(self.blocks), "near.by_length": dict(self.by_length)}, arrays
+
+    @classmethod
+    def thaw(cls, options: IndexOptions, manifest: dict[str, Any], arrays: dict[str, np.ndarray]) -> NearDuplicates:
+        near = cls(options)
+        lengths = arrays["near.key_lengths"]
+        near.keys = StringColumn(StringPool(arrays["near.keys.blob"], arrays["near.keys.offsets"]), None, len(lengths))
+        near.ids = HashedLookup(near.keys, arrays["near.ids.hashes"], arrays["near.ids.order"])
+        near.neighbours = IdLists(arrays["near.neighbours.offsets"], arrays["near.neighbours.values"])
+        near.key_lengths = IntColumn("i", lengths)
+        near.tables.hashes = [arrays[f"near.band{band}.hashes"] for band in range(near.sketch.bands)]
+        near.tables.ids = [arrays[f"near.band{band}.ids"] for band in range(near.sketch.bands)]
+        near.blocks = defaultdict(list, manifest["near.blocks"])
+        near.by_length = defaultdict(list, manifest["near.by_length"])
+        return near
+
     # -- lookup ---------------------------------------------------------------------------------
 
     def _band_rows(self, keys: Sequence[str]) -> np.ndarray:
@@ -255,21 +286,23 @@ class NearDuplicates:
         sets = [[g.encode("utf-8") for g in shingles(k, words=self.options.word_shingles)] for k in keys]
         return self.sketch.band_hashes(self.sketch.signatures(sets))
 
-    def _length_ok(self, a: int, b: int) -> bool:
-        # ratio ≤ 2·min / (la + lb): pairs too different in length can never reach the threshold
-        return 2 * min(a, b) * 100 >= self._cutoff * (a + b) - 1e-9
-
     def _verify(self, key: str, candidates: Iterable[int], short_only: bool = False) -> set[int]:
-        found = set()
+        ids = np.fromiter(candidates, dtype=np.int64)
+        if not len(ids):
+            return set()
+        # lengths first, from the length column: most candidates fail on length alone, and a
+        # loaded index would otherwise decode every candidate's text
         n = len(key)
-        short = self.options.short_len
-        for other in candidates:
-            text = self.keys[other]
-            if short_only and min(n, len(text)) >= short:
-                continue  # a pair of long keys is the LSH path's to find
-            if self._length_ok(n, len(text)) and fuzz.ratio(key, text) >= self._cutoff:
-                found.add(other)
-        return found
+        lengths = self.key_lengths.take(ids).astype(np.int64)
+        shorter = np.minimum(lengths, n)
+        # ratio ≤ 2·min / (la + lb): pairs too different in length can never reach the threshold
+        possible = 2 * shorter * 100 >= self._cutoff * (lengths + n) - 1e-9
+        if short_only:
+            possible &= shorter < self.options.short_len  # a pair of long keys is the LSH path's to find
+        survivors = ids[possible]
+        texts = self.keys.many(survivors)
+        scores = process.cdist([key], texts, scorer=fuzz.ratio, dtype=np.float64)[0] if texts else np.zeros(0)
+        return set(survivors[scores >= self._cutoff].tolist())
 
     @staticmethod
     def _block_keys(key: str) -> list[tuple]:
@@ -317,10 +350,13 @@ class NearDuplicates:
             found = self.search(key, None if i is None else merged[i] | self.tables.pending_candidates(rows[i]))
             kid = len(self.keys)
             self.keys.append(key)
+            self.key_lengths.append(len(key))
             self.ids[key] = kid
             for other in sorted(found):
-                self.neighbours[kid].append(other)
-                self.neighbours[other].append(kid)
+                self.neighbours.add(kid, other)
+                self.neighbours.add(other, kid)
+                if other < self.neighbours.frozen:
+                    self.linked.add(other)
             if i is not None:
                 self.tables.insert(kid, rows[i])
             if len(key) <= self._pool_max:
@@ -380,8 +416,14 @@ class Formulas:
     @classmethod
     def load(cls) -> Formulas:
         data = lexicon("common_formulas")
-        texts = sorted({normalise(str(t)) for t in data.get("texts") or () if normalise(str(t))}, key=len, reverse=True)
+        # longest first (a formula inside a longer one must not cut it); ties by text, not set order
+        texts = sorted({normalise(str(t)) for t in data.get("texts") or () if normalise(str(t))}, key=lambda t: (-len(t), t))
         return cls(tuple(texts), tuple(re.compile(str(p)) for p in data.get("patterns") or ()))
+
+    @property
+    def digest(self) -> str:
+        """Identifies the list: flags saved with an index are stale once it changes."""
+        return hashlib.sha256(repr((self.texts, tuple(p.pattern for p in self.patterns))).encode()).hexdigest()
 
     def covers(self, text: str, residue: int) -> bool:
         """True when `text` is a listed formula, give or take `residue` characters of its own."""
@@ -445,34 +487,55 @@ class Copy:
 
 
 class UnitTable:
-    """The index's text units, stored by column: a province's millions of units as a few arrays
-    and lists of shared strings (about 40 bytes a unit, not 180), turned into TextUnit objects
-    only when read. Loading a saved index then unpickles arrays instead of constructing every
-    unit (a 1,000-file index: 1.1 s → a fraction)."""
+    """The index's text units, stored by column: a province's millions of units as a few int
+    columns and pooled strings (store.py; about 40 bytes a unit, not 180), turned into TextUnit
+    objects only when read."""
 
     KINDS = ("goal", "description", "value_basis", "fund_use", "narrative")
+    INT_COLUMNS = ("owner", "table", "row", "kind", "index", "project")
 
     def __init__(self) -> None:
-        self.owner = _ids()  # unit → owner number
-        self.table = _ids()
-        self.row = _ids()  # -1: no row
-        self.kind = array("b")
-        self.index = _ids()
-        self.project = _ids()  # unit → number in `labels`
-        self.text: list[str] = []
-        self.evidence: list[str | None] = []  # None: the same as text
+        self.owner = IntColumn()  # unit → owner number
+        self.table = IntColumn()
+        self.row = IntColumn()  # -1: no row
+        self.kind = IntColumn("b")
+        self.index = IntColumn()
+        self.project = IntColumn()  # unit → number in `labels`
+        self.text = StringColumn()
+        self.evidence = StringColumn()  # None: the same as text
         self.owners: list[tuple[str, str, str]] = []  # owner number → (fingerprint, source, unit_name)
         self.labels: list[str] = []
         self._owner_ids: dict[str, int] = {}
         self._label_ids: dict[str, int] = {}
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+    # -- saving and loading -----------------------------------------------------------------------
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._owner_ids = {owner[0]: number for number, owner in enumerate(self.owners)}
-        self._label_ids = {label: number for number, label in enumerate(self.labels)}
+    def frozen(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(manifest entries, arrays) of the saved form."""
+        arrays: dict[str, Any] = {f"units.{name}": getattr(self, name).numpy() for name in self.INT_COLUMNS}
+        for name in ("text", "evidence"):
+            pool, ids = getattr(self, name).frozen_parts(distinct=False)
+            arrays.update({f"units.{name}.blob": pool.blob, f"units.{name}.offsets": pool.offsets,
+                           f"units.{name}.ids": ids})
+        return {"units.owners": self.owners, "units.labels": self.labels}, arrays
+
+    @classmethod
+    def thaw(cls, manifest: dict[str, Any], arrays: dict[str, np.ndarray]) -> UnitTable:
+        table = cls()
+        for name in cls.INT_COLUMNS:
+            column = getattr(table, name)
+            setattr(table, name, IntColumn(column.tail.typecode, arrays[f"units.{name}"]))
+        for name in ("text", "evidence"):
+            ids = arrays[f"units.{name}.ids"]
+            pool = StringPool(arrays[f"units.{name}.blob"], arrays[f"units.{name}.offsets"])
+            setattr(table, name, StringColumn(pool, ids, len(ids)))
+        table.owners = manifest["units.owners"]
+        table.labels = manifest["units.labels"]
+        table._owner_ids = {owner[0]: number for number, owner in enumerate(table.owners)}
+        table._label_ids = {label: number for number, label in enumerate(table.labels)}
+        return table
+
+    # -- building and reading -------------------------------------------------------------------
 
     def append(self, unit: TextUnit, fingerprint: str) -> None:
         owner = self._owner_ids.get(fingerprint)
@@ -506,6 +569,24 @@ class UnitTable:
     def __iter__(self) -> Iterator[TextUnit]:
         return (self[u] for u in range(len(self)))
 
+    def places(self, positions: Sequence[int]) -> list[tuple[int, int, int, int, int, int]]:
+        """(position, owner number, table, row (-1: none), kind number, index) of each unit, read
+        column by column (a text's places in a province can be thousands)."""
+        at = np.asarray(positions, dtype=np.int64)
+        return list(zip(at.tolist(), *(getattr(self, name).take(at).tolist()
+                                      for name in ("owner", "table", "row", "kind", "index"))))
+
+    def units_at(self, positions: Sequence[int]) -> list[TextUnit]:
+        """[self[u] for u in positions], read column by column."""
+        at = np.asarray(positions, dtype=np.int64)
+        texts, evidence = self.text.many(at), self.evidence.many(at)
+        owners, labels, kinds = self.owners, self.labels, self.KINDS
+        return [TextUnit(owners[owner][1], owners[owner][2], table, labels[project], None if row < 0 else row,
+                         kinds[kind], number, text, text if quote is None else quote)
+                for owner, table, project, row, kind, number, text, quote in zip(
+                    *(getattr(self, name).take(at).tolist() for name in ("owner", "table", "project", "row", "kind", "index")),
+                    texts, evidence)]
+
     def fingerprint(self, u: int) -> str:
         """The fingerprint of the submission unit `u` belongs to."""
         return self.owners[self.owner[u]][0]
@@ -518,17 +599,23 @@ class UnitTable:
 class CorpusIndex:
     options: IndexOptions = field(default_factory=IndexOptions)
     units: UnitTable = field(default_factory=UnitTable)
-    unit_keys: array[int] = field(default_factory=_ids)  # unit → key id
-    key_units: dict[int, array[int]] = field(default_factory=lambda: defaultdict(_ids))  # key → unit positions
-    projects: dict[tuple[str, int], ProjectInfo] = field(default_factory=dict)  # (fingerprint, table)
+    unit_keys: IntColumn = field(default_factory=IntColumn)  # unit → key id
+    key_units: IdLists = field(default_factory=IdLists)  # key → unit positions
+    projects: RecordMap = field(default_factory=RecordMap)  # (fingerprint, table) → ProjectInfo
     submissions: dict[str, dict[str, Any]] = field(default_factory=dict)  # fingerprint → source, unit, year
     near: NearDuplicates | None = None
+    # a loaded index: per-cluster boilerplate counts as saved (stats.ClusterSummaries), and each
+    # saved key's is_common; None when built in memory, or when the formula list changed since
+    summaries: Any = None
+    saved_common: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.near is None:
             self.near = NearDuplicates(self.options)
         self._formulas: Formulas | None = None
         self._common: dict[int, bool] = {}
+        self._owner_orgs: dict[int, str] = {}
+        self.grown: set[int] = set()  # keys of a loaded index that got new units since
 
     # -- building -------------------------------------------------------------------------------
 
@@ -554,12 +641,15 @@ class CorpusIndex:
                 self.projects[(entry.fingerprint, info.table)] = info
             batch.append((entry.fingerprint, entry.units))
         ids = self.near.add(u.key for _fp, units in batch for u in units)
+        saved_keys = self.key_units.frozen
         at = 0
         for fp, units in batch:
             for unit in units:
                 kid = ids[at]
                 at += 1
-                self.key_units[kid].append(len(self.units))
+                self.key_units.add(kid, len(self.units))
+                if kid < saved_keys:
+                    self.grown.add(kid)
                 self.units.append(unit, fp)
                 self.unit_keys.append(kid)
         self._common.clear()
@@ -583,45 +673,65 @@ class CorpusIndex:
         return path / INDEX_FILE if path.is_dir() or str(path).endswith(("/", "\\")) else path
 
     def save(self, path: str | Path) -> Path:
-        """Write the index (atomically) to `path`: a file, or INDEX_FILE inside a folder."""
+        """Write the index (atomically) to `path`: a file, or INDEX_FILE inside a folder. Arrays
+        a query maps straight from the file (store.py), and what a query would otherwise walk the
+        province for: each key's is_common and each cluster's boilerplate counts."""
+        from .stats import ClusterSummaries
+
         target = self._file(path)
         self.consolidate()
-        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
-        state["key_units"] = dict(state["key_units"])
-        state["options"] = asdict(self.options)
-        header = MAGIC + f"{FORMAT_VERSION}\n".encode()
-        write_atomic(target, header + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        near_manifest, arrays = self.near.frozen()
+        unit_manifest, unit_arrays = self.units.frozen()
+        arrays.update(unit_arrays)
+        arrays["unit_keys"] = self.unit_keys.numpy()
+        arrays["key_units.offsets"], arrays["key_units.values"] = self.key_units.csr(len(self.near.keys))
+        arrays["projects.hashes"], arrays["projects.offsets"], arrays["projects.blob"] = \
+            RecordMap.frozen_parts(self.projects.items())
+        saved_common = np.fromiter((self.is_common(k) for k in range(len(self.near.keys))), dtype=bool,
+                                   count=len(self.near.keys))
+        arrays["saved_common"] = saved_common
+        summaries = ClusterSummaries.build(
+            self, (arrays["near.neighbours.offsets"], arrays["near.neighbours.values"]),
+            StringPool(arrays["units.text.blob"], arrays["units.text.offsets"]), arrays["units.text.ids"], saved_common)
+        arrays.update(summaries.arrays())
+        manifest = {"options": asdict(self.options), "submissions": self.submissions,
+                    "formulas": self.formulas.digest, **near_manifest, **unit_manifest}
+        with atomic_file(target, "wb") as file:
+            write_arrays(file, MAGIC + f"{FORMAT_VERSION}\n".encode(), manifest, arrays)
         return target
 
     @classmethod
     def load(cls, path: str | Path) -> CorpusIndex:
+        """A saved index, its arrays mapped from the file (read-only): loading reads only the
+        small manifest, and a query reads only the pages it touches."""
+        from .stats import ClusterSummaries
+
         source = cls._file(path)
         try:
-            data = source.read_bytes()
+            with open(source, "rb") as file:
+                head = file.read(len(MAGIC) + 32)
         except OSError as error:
             raise IndexFormatError(f"无法读取索引文件 {source}：{error.strerror or error}") from error
-        if not data.startswith(MAGIC):
+        if not head.startswith(MAGIC):
             raise IndexFormatError(f"{source} 不是 jixiao-auditor 的语料索引文件")
-        end = data.find(b"\n", len(MAGIC))
-        version_line = data[len(MAGIC):end] if end >= 0 else data[len(MAGIC):len(MAGIC) + 20]
-        payload = memoryview(data)[end + 1:]  # not a copy: a province's index is hundreds of MB
+        end = head.find(b"\n", len(MAGIC))
+        version_line = head[len(MAGIC):end] if end >= 0 else head[len(MAGIC):]
         if end < 0 or version_line.strip() != str(FORMAT_VERSION).encode():
             raise IndexFormatError(f"索引文件 {source} 的格式版本为 {version_line.decode(errors='replace')}，"
                                    f"本版本需要 {FORMAT_VERSION}，请用 `auditor index build` 重新生成")
-        # no garbage collection while unpickling: millions of new objects would trigger
-        # collections over all of them again and again
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            state = pickle.loads(payload)  # noqa: S301 - our own file, checked by its header
-        finally:
-            if collecting:
-                gc.enable()
-        state["options"] = IndexOptions(**state["options"])
-        key_units = defaultdict(_ids)
-        key_units.update(state.pop("key_units"))
-        index = cls(**state)
-        index.key_units = key_units
+            manifest, arrays = read_arrays(source, end + 1)
+            options = IndexOptions(**manifest["options"])
+            index = cls(options, units=UnitTable.thaw(manifest, arrays), unit_keys=IntColumn("i", arrays["unit_keys"]),
+                        key_units=IdLists(arrays["key_units.offsets"], arrays["key_units.values"]),
+                        projects=RecordMap(arrays["projects.hashes"], arrays["projects.offsets"],
+                                           arrays["projects.blob"]),
+                        submissions=manifest["submissions"], near=NearDuplicates.thaw(options, manifest, arrays))
+            if manifest["formulas"] == index.formulas.digest:  # else: the saved flags are stale, recount
+                index.saved_common = arrays["saved_common"]
+                index.summaries = ClusterSummaries.thaw(arrays)
+        except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as error:
+            raise IndexFormatError(f"索引文件 {source} 已损坏，请用 `auditor index build` 重新生成（{error}）") from error
         return index
 
     # -- common formulas ------------------------------------------------------------------------
@@ -636,22 +746,51 @@ class CorpusIndex:
         """The units (organisations) holding these keys; stops once more than `enough` are
         seen — a text the whole province shares must not be walked occurrence by occurrence."""
         orgs: set[str] = set()
+        owner_of = self.units.owner
         for kid in key_ids:  # any order: only the count decides, and it stops early
             for u in self.key_units.get(kid, ()):
-                orgs.add(normalise(self.units.unit_name(u)) or self.units.fingerprint(u))
+                orgs.add(self.owner_org(owner_of[u]))
                 if enough is not None and len(orgs) > enough:
                     return orgs
         return orgs
 
+    def owner_org(self, owner: int) -> str:
+        """The organisation of a submission (by owner number): its normalised unit name, or
+        its fingerprint when it names none."""
+        org = self._owner_orgs.get(owner)
+        if org is None:
+            fp, _source, name = self.units.owners[owner]
+            org = self._owner_orgs[owner] = normalise(name) or fp
+        return org
+
     def is_common(self, kid: int) -> bool:
         """Listed formula, or used (with its near copies) by more than formula_min_units units."""
-        if kid not in self._common:
-            text = self.units.text[self.key_units[kid][0]] if self.key_units.get(kid) else self.near.keys[kid]
-            limit = self.options.formula_min_units
-            keys = chain((kid,), self.near.neighbours.get(kid, ()))
-            self._common[kid] = (self.formulas.covers(text, self.options.formula_residue)
-                                 or len(self._orgs(keys, limit)) > limit)
-        return self._common[kid]
+        found = self._common.get(kid)
+        if found is None:
+            found = self._saved_is_common(kid)
+            if found is None:
+                units = self.key_units.get(kid)
+                text = self.units.text[units[0]] if units else self.near.keys[kid]
+                limit = self.options.formula_min_units
+                keys = chain((kid,), self.near.neighbours.get(kid, ()))
+                found = (self.formulas.covers(text, self.options.formula_residue)
+                         or len(self._orgs(keys, limit)) > limit)
+            self._common[kid] = found
+        return found
+
+    def _saved_is_common(self, kid: int) -> bool | None:
+        """is_common as saved, unless it was False and what it counted changed since: the key or
+        one of its near copies got units, or the key got new near copies (None: count again)."""
+        saved = self.saved_common
+        if saved is None or kid >= len(saved):
+            return None
+        if saved[kid]:
+            return True  # additions only add units: a common text stays common
+        if kid in self.grown or kid in self.near.linked:
+            return None
+        if self.grown and any(other in self.grown for other in self.near.neighbours.get(kid, ())):
+            return None
+        return bool(saved[kid])
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -664,11 +803,14 @@ class CorpusIndex:
         wording (TEXT_REUSE does not report it; the boilerplate statistics count it from the
         index itself), and walking its occurrences for every submission would make a province
         audit quadratic."""
-        units = extract_units(submission)
-        fp = fingerprint(submission, units)
+        mine = extract_units(submission)
+        fp = fingerprint(submission, mine)
         limit = self.options.formula_min_units
+        units, owners = self.units, self.units.owners
+        narrative = UnitTable.KINDS.index("narrative")
         found: list[Copy] = []
-        for unit in units:
+        for unit in mine:
+            own_kind = UnitTable.KINDS.index(unit.kind)
             key = unit.key
             kid = self.near.ids.get(key)
             near = self.near.neighbours.get(kid, ()) if kid is not None else self.near.search(key)
@@ -690,25 +832,30 @@ class CorpusIndex:
             else:
                 scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
                                  for other_kid in chain(own, near)), key=lambda item: (-item[0], item[1]))
-            others: dict[tuple, tuple[TextUnit, float, str]] = {}
+            # place → (position, score, owner number); TextUnits are built for the places kept only
+            others: dict[tuple, tuple[int, float, int]] = {}
             for score, other_kid in scored:
                 if common and len(others) >= cap:
                     break
-                for u in self.key_units.get(other_kid, ()):
-                    owner = self.units.fingerprint(u)
-                    other = self.units[u]
-                    if owner == fp and (other.table == unit.table or "narrative" in (other.kind, unit.kind)):
-                        continue  # the same project, or this submission's own Part 1
-                    place = (owner, other.table, other.row, other.kind, other.index)
-                    if place not in others:  # keys come best first: the first score is the best
-                        others[place] = (other, score, owner)
+                positions = self.key_units.get(other_kid, ())
+                for start in range(0, len(positions), PLACES_BLOCK):
+                    for u, owner, table, row, kind, number in units.places(positions[start:start + PLACES_BLOCK]):
+                        if owners[owner][0] == fp and (table == unit.table or narrative in (kind, own_kind)):
+                            continue  # the same project, or this submission's own Part 1
+                        place = (owner, table, row, kind, number)
+                        if place not in others:  # keys come best first: the first score is the best
+                            others[place] = (u, score, owner)
+                        if common and len(others) >= cap:
+                            break
                     if common and len(others) >= cap:
                         break
             if not others:
                 continue
-            ranked = heapq.nsmallest(cap, others.values(), key=lambda item: (
-                -item[1], item[0].source, item[0].table, item[0].row or 0, item[0].index))
-            found.append(Copy(unit, ranked, common))
+            ranked = heapq.nsmallest(cap, others.items(), key=lambda item: (
+                -item[1][1], owners[item[0][0]][1], item[0][1], max(item[0][2], 0), item[0][4]))
+            places = units.units_at([u for _place, (u, _score, _owner) in ranked])
+            found.append(Copy(unit, [(other, score, owners[owner][0])
+                                     for other, (_place, (_u, score, owner)) in zip(places, ranked)], common))
         return found
 
     def project(self, fp: str, table: int) -> ProjectInfo | None:
