@@ -6,11 +6,13 @@ bench_audit (bench_audit.py): 100 / 1,000 / 17,000 generated submissions audited
 (read → corpus index → all checks → findings.json): wall time, peak memory, rows/s.
 bench_neardup (bench_neardup.py): the near-duplicate stage vs all-pairs rapidfuzz on 20,000 rows.
 bench_ml (bench_ml.py): loading the classifiers; scoring 100,000 indicator rows.
-bench_single_file (bench_audit.py): `auditor audit FILE --index INDEX` against a county index, wall time.
+bench_single_file (bench_audit.py): `auditor audit FILE --index INDEX` against a county index (and,
+with --single-sizes / --single-index, a province's), wall time.
 
     python benchmarks/run.py                       # parse + audit 100,1000 + near-duplicates
     python benchmarks/run.py --sizes 100,1000,17000  # the province case takes many minutes
     python benchmarks/run.py --only audit --sizes 100 --no-index
+    python benchmarks/run.py --only single --single-index province.idx  # an index built beforehand
 """
 from __future__ import annotations
 
@@ -59,6 +61,10 @@ def main() -> int:
     parser.add_argument("--no-index", action="store_true", help="audit without the corpus index stage")
     parser.add_argument("--naive-rows", type=int, default=None,
                         help="time the naive all-pairs loop on this many rows only (scaled; default: all)")
+    parser.add_argument("--single-sizes", default="100,1000",
+                        help="generated batches whose saved index one file is checked against, comma-separated")
+    parser.add_argument("--single-index", type=Path, action="append", default=[],
+                        help="also check one file against this saved index (repeatable)")
     args = parser.parse_args()
     chosen = set(args.only or ("parse", "audit", "neardup", "ml", "single"))
     sys.path.insert(0, str(REPO / "benchmarks"))
@@ -80,7 +86,8 @@ def main() -> int:
     if "single" in chosen:
         from bench_audit import bench_single_file
 
-        ok &= bench_single_file()
+        sizes = tuple(int(s) for s in args.single_sizes.split(",") if s.strip())
+        ok &= bench_single_file(sizes, saved=tuple(args.single_index))
     print("bench: all targets met" if ok else "bench: TARGET MISSED")
     return 0 if ok else 1
 

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ from ..io_utils import atomic_file
 from ..resources import lexicon
 from ..schema import Submission
 from ..textsim import comparable
-from .store import HashedLookup, IdLists, IntColumn, RecordMap, StringColumn, StringPool, read_arrays, write_arrays
+from .store import SMALL, HashedLookup, IdLists, IntColumn, RecordMap, StringColumn, StringPool, read_arrays, write_arrays
 from .units import TextUnit, extract_units, fingerprint, normalise, shingles
 
 FORMAT_VERSION = 6  # 2: slotted TextUnit; 3: LSH band tables as sorted arrays; 4: id arrays; 5: units by
@@ -287,22 +288,27 @@ class NearDuplicates:
         return self.sketch.band_hashes(self.sketch.signatures(sets))
 
     def _verify(self, key: str, candidates: Iterable[int], short_only: bool = False) -> set[int]:
-        ids = np.fromiter(candidates, dtype=np.int64)
-        if not len(ids):
-            return set()
-        # lengths first, from the length column: most candidates fail on length alone, and a
-        # loaded index would otherwise decode every candidate's text
+        """The candidates that are near copies of `key`. Lengths first, from the length column:
+        most candidates fail on length alone (ratio ≤ 2·min / (la + lb)), and a loaded index would
+        otherwise decode every candidate's text."""
+        ids = list(candidates)
         n = len(key)
-        lengths = self.key_lengths.take(ids).astype(np.int64)
+        short = self.options.short_len if short_only else None
+        if len(ids) < SMALL:
+            survivors = [other for other, length in zip(ids, self.key_lengths.values(ids))
+                         if 2 * min(n, length) * 100 >= self._cutoff * (n + length) - 1e-9
+                         and (short is None or min(n, length) < short)]
+            return {other for other in survivors if fuzz.ratio(key, self.keys[other]) >= self._cutoff}
+        at = np.asarray(ids, dtype=np.int64)
+        lengths = self.key_lengths.take(at).astype(np.int64)
         shorter = np.minimum(lengths, n)
-        # ratio ≤ 2·min / (la + lb): pairs too different in length can never reach the threshold
         possible = 2 * shorter * 100 >= self._cutoff * (lengths + n) - 1e-9
-        if short_only:
-            possible &= shorter < self.options.short_len  # a pair of long keys is the LSH path's to find
-        survivors = ids[possible]
-        texts = self.keys.many(survivors)
+        if short is not None:
+            possible &= shorter < short  # a pair of long keys is the LSH path's to find
+        kept = at[possible]
+        texts = self.keys.many(kept.tolist())
         scores = process.cdist([key], texts, scorer=fuzz.ratio, dtype=np.float64)[0] if texts else np.zeros(0)
-        return set(survivors[scores >= self._cutoff].tolist())
+        return set(kept[scores >= self._cutoff].tolist())
 
     @staticmethod
     def _block_keys(key: str) -> list[tuple]:
@@ -507,6 +513,8 @@ class UnitTable:
         self.labels: list[str] = []
         self._owner_ids: dict[str, int] = {}
         self._label_ids: dict[str, int] = {}
+        self.loaded = False  # columns on a saved file's arrays (else plain arrays and lists)
+        self._tails = SimpleNamespace(**{name: getattr(self, name).tail for name in (*self.INT_COLUMNS, "text", "evidence")})
 
     # -- saving and loading -----------------------------------------------------------------------
 
@@ -529,6 +537,7 @@ class UnitTable:
             ids = arrays[f"units.{name}.ids"]
             pool = StringPool(arrays[f"units.{name}.blob"], arrays[f"units.{name}.offsets"])
             setattr(table, name, StringColumn(pool, ids, len(ids)))
+        table.loaded = True
         table.owners = manifest["units.owners"]
         table.labels = manifest["units.labels"]
         table._owner_ids = {owner[0]: number for number, owner in enumerate(table.owners)}
@@ -559,12 +568,13 @@ class UnitTable:
         return len(self.text)
 
     def __getitem__(self, u: int) -> TextUnit:
-        _fp, source, unit_name = self.owners[self.owner[u]]
-        row = self.row[u]
-        text = self.text[u]
-        evidence = self.evidence[u]
-        return TextUnit(source, unit_name, self.table[u], self.labels[self.project[u]], None if row < 0 else row,
-                        self.KINDS[self.kind[u]], self.index[u], text, text if evidence is None else evidence)
+        # built in memory, the columns' plain arrays and lists are read directly (a batch audit
+        # reads millions of units); a loaded index goes through the columns
+        read = self if self.loaded else self._tails
+        row, text, evidence = read.row[u], read.text[u], read.evidence[u]
+        _fp, source, unit_name = self.owners[read.owner[u]]
+        return TextUnit(source, unit_name, read.table[u], self.labels[read.project[u]], None if row < 0 else row,
+                        self.KINDS[read.kind[u]], read.index[u], text, text if evidence is None else evidence)
 
     def __iter__(self) -> Iterator[TextUnit]:
         return (self[u] for u in range(len(self)))
@@ -572,27 +582,47 @@ class UnitTable:
     def places(self, positions: Sequence[int]) -> list[tuple[int, int, int, int, int, int]]:
         """(position, owner number, table, row (-1: none), kind number, index) of each unit, read
         column by column (a text's places in a province can be thousands)."""
-        at = np.asarray(positions, dtype=np.int64)
-        return list(zip(at.tolist(), *(getattr(self, name).take(at).tolist()
-                                      for name in ("owner", "table", "row", "kind", "index"))))
+        at = list(positions)
+        if not self.loaded:  # built in memory: the columns are plain arrays
+            owner, table, row, kind, index = (self.owner.tail, self.table.tail, self.row.tail, self.kind.tail,
+                                              self.index.tail)
+            return [(u, owner[u], table[u], row[u], kind[u], index[u]) for u in at]
+        return list(zip(at, *(getattr(self, name).values(at) for name in ("owner", "table", "row", "kind", "index"))))
+
+    def read(self, positions: Sequence[int], step: int) -> Iterator[tuple[int, TextUnit]]:
+        """(u, self[u]) for the units at `positions`; from a loaded index, `step` at a time read
+        column by column (a reader that stops early reads few more than it takes)."""
+        if not self.loaded:
+            for u in positions:
+                yield u, self[u]
+            return
+        for start in range(0, len(positions), step):
+            block = positions[start:start + step]
+            yield from zip(block, self.units_at(block))
 
     def units_at(self, positions: Sequence[int]) -> list[TextUnit]:
-        """[self[u] for u in positions], read column by column."""
-        at = np.asarray(positions, dtype=np.int64)
+        """[self[u] for u in positions]; from a loaded index, read column by column."""
+        if not self.loaded:  # built in memory: plain arrays and lists
+            return [self[u] for u in positions]
+        at = list(positions)
         texts, evidence = self.text.many(at), self.evidence.many(at)
         owners, labels, kinds = self.owners, self.labels, self.KINDS
         return [TextUnit(owners[owner][1], owners[owner][2], table, labels[project], None if row < 0 else row,
                          kinds[kind], number, text, text if quote is None else quote)
                 for owner, table, project, row, kind, number, text, quote in zip(
-                    *(getattr(self, name).take(at).tolist() for name in ("owner", "table", "project", "row", "kind", "index")),
+                    *(getattr(self, name).values(at) for name in ("owner", "table", "project", "row", "kind", "index")),
                     texts, evidence)]
+
+    def owner_of(self, u: int) -> int:
+        """The owner number (submission) of unit `u`."""
+        return self.owner[u] if self.loaded else self._tails.owner[u]
 
     def fingerprint(self, u: int) -> str:
         """The fingerprint of the submission unit `u` belongs to."""
-        return self.owners[self.owner[u]][0]
+        return self.owners[self.owner_of(u)][0]
 
     def unit_name(self, u: int) -> str:
-        return self.owners[self.owner[u]][2]
+        return self.owners[self.owner_of(u)][2]
 
 
 @dataclass
@@ -746,10 +776,10 @@ class CorpusIndex:
         """The units (organisations) holding these keys; stops once more than `enough` are
         seen — a text the whole province shares must not be walked occurrence by occurrence."""
         orgs: set[str] = set()
-        owner_of = self.units.owner
+        owner_of = self.units.owner_of
         for kid in key_ids:  # any order: only the count decides, and it stops early
             for u in self.key_units.get(kid, ()):
-                orgs.add(self.owner_org(owner_of[u]))
+                orgs.add(self.owner_org(owner_of(u)))
                 if enough is not None and len(orgs) > enough:
                     return orgs
         return orgs
@@ -806,11 +836,9 @@ class CorpusIndex:
         mine = extract_units(submission)
         fp = fingerprint(submission, mine)
         limit = self.options.formula_min_units
-        units, owners = self.units, self.units.owners
-        narrative = UnitTable.KINDS.index("narrative")
+        units = self.units
         found: list[Copy] = []
         for unit in mine:
-            own_kind = UnitTable.KINDS.index(unit.kind)
             key = unit.key
             kid = self.near.ids.get(key)
             near = self.near.neighbours.get(kid, ()) if kid is not None else self.near.search(key)
@@ -832,30 +860,26 @@ class CorpusIndex:
             else:
                 scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
                                  for other_kid in chain(own, near)), key=lambda item: (-item[0], item[1]))
-            # place → (position, score, owner number); TextUnits are built for the places kept only
-            others: dict[tuple, tuple[int, float, int]] = {}
+            others: dict[tuple, tuple[TextUnit, float, str]] = {}
+            # a common formula stops after a few places: read its places a few at a time
+            step = min(PLACES_BLOCK, cap) if common else PLACES_BLOCK
             for score, other_kid in scored:
                 if common and len(others) >= cap:
                     break
-                positions = self.key_units.get(other_kid, ())
-                for start in range(0, len(positions), PLACES_BLOCK):
-                    for u, owner, table, row, kind, number in units.places(positions[start:start + PLACES_BLOCK]):
-                        if owners[owner][0] == fp and (table == unit.table or narrative in (kind, own_kind)):
-                            continue  # the same project, or this submission's own Part 1
-                        place = (owner, table, row, kind, number)
-                        if place not in others:  # keys come best first: the first score is the best
-                            others[place] = (u, score, owner)
-                        if common and len(others) >= cap:
-                            break
+                for u, other in units.read(self.key_units.get(other_kid, ()), step):
+                    owner = units.fingerprint(u)
+                    if owner == fp and (other.table == unit.table or "narrative" in (other.kind, unit.kind)):
+                        continue  # the same project, or this submission's own Part 1
+                    place = (owner, other.table, other.row, other.kind, other.index)
+                    if place not in others:  # keys come best first: the first score is the best
+                        others[place] = (other, score, owner)
                     if common and len(others) >= cap:
                         break
             if not others:
                 continue
-            ranked = heapq.nsmallest(cap, others.items(), key=lambda item: (
-                -item[1][1], owners[item[0][0]][1], item[0][1], max(item[0][2], 0), item[0][4]))
-            places = units.units_at([u for _place, (u, _score, _owner) in ranked])
-            found.append(Copy(unit, [(other, score, owners[owner][0])
-                                     for other, (_place, (_u, score, owner)) in zip(places, ranked)], common))
+            ranked = heapq.nsmallest(cap, others.values(), key=lambda item: (
+                -item[1], item[0].source, item[0].table, item[0].row or 0, item[0].index))
+            found.append(Copy(unit, ranked, common))
         return found
 
     def project(self, fp: str, table: int) -> ProjectInfo | None:

@@ -33,6 +33,7 @@ from typing import IO, Any
 import numpy as np
 
 ALIGN = 64
+SMALL = 32  # fewer positions than this are read one by one (a numpy gather costs microseconds to set up)
 _EMPTY_I32 = np.zeros(0, dtype=np.int32)
 _EMPTY_I64 = np.zeros(1, dtype=np.int64)
 
@@ -69,6 +70,15 @@ class IntColumn:
 
     def __getitem__(self, i: int) -> int:
         return int(self.base[i]) if i < self._frozen else self.tail[i - self._frozen]
+
+    def values(self, positions: list[int]) -> list[int]:
+        """The values at `positions`, as a list."""
+        if len(positions) < SMALL:
+            if not self._frozen:
+                tail = self.tail
+                return [tail[i] for i in positions]
+            return [self[i] for i in positions]
+        return self.take(np.asarray(positions, dtype=np.int64)).tolist()
 
     def take(self, positions: np.ndarray) -> np.ndarray:
         """The values at `positions` (an int array), as an array."""
@@ -141,8 +151,11 @@ class StringColumn:
     def __iter__(self) -> Iterator[str | None]:
         return (self[i] for i in range(len(self)))
 
-    def many(self, positions: np.ndarray) -> list[str | None]:
-        """The strings at `positions` (an int array): one gather per column, then the slices."""
+    def many(self, positions: list[int]) -> list[str | None]:
+        """The strings at `positions`: one gather per column, then the slices."""
+        if len(positions) < SMALL or not self._frozen:
+            return [self[i] for i in positions]
+        positions = np.asarray(positions, dtype=np.int64)
         out: list[str | None] = [None] * len(positions)
         listed = positions.tolist()
         saved = positions < self._frozen
@@ -177,16 +190,13 @@ class StringColumn:
 class IdLists:
     """int → list of ints: a frozen CSR base (offsets, values), then the ids appended since."""
 
-    __slots__ = ("offsets", "values", "tail")
+    __slots__ = ("offsets", "values", "tail", "frozen")
 
     def __init__(self, offsets: np.ndarray | None = None, values: np.ndarray | None = None):
         self.offsets = offsets if offsets is not None else _EMPTY_I64
         self.values = values if values is not None else _EMPTY_I32
         self.tail: dict[int, array[int]] = {}
-
-    @property
-    def frozen(self) -> int:
-        return len(self.offsets) - 1
+        self.frozen = len(self.offsets) - 1  # keys in the base
 
     def add(self, key: int, value: int) -> None:
         found = self.tail.get(key)
@@ -196,10 +206,12 @@ class IdLists:
 
     def get(self, key: int, default: Any = ()) -> list[int] | Any:
         """The ids of `key` in the order they were added (`default` when it has none)."""
-        base = self.values[self.offsets[key]:self.offsets[key + 1]].tolist() if 0 <= key < self.frozen else []
+        if key >= self.frozen or key < 0:  # added since loading, or built in memory
+            return self.tail.get(key) or default  # not copied: callers only read
+        base = self.values[self.offsets[key]:self.offsets[key + 1]].tolist()
         more = self.tail.get(key)
         if more:
-            return base + more.tolist() if base else more  # not copied: callers only read
+            return base + more.tolist()
         return base or default
 
     def count(self, key: int) -> int:
