@@ -28,7 +28,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -514,7 +513,10 @@ class UnitTable:
         self._owner_ids: dict[str, int] = {}
         self._label_ids: dict[str, int] = {}
         self.loaded = False  # columns on a saved file's arrays (else plain arrays and lists)
-        self._tails = SimpleNamespace(**{name: getattr(self, name).tail for name in (*self.INT_COLUMNS, "text", "evidence")})
+        # the plain arrays and lists behind the columns, read directly while nothing is loaded
+        self._owner, self._table, self._row, self._kind, self._index, self._project = (
+            getattr(self, name).tail for name in self.INT_COLUMNS)
+        self._text, self._evidence = self.text.tail, self.evidence.tail
 
     # -- saving and loading -----------------------------------------------------------------------
 
@@ -568,13 +570,24 @@ class UnitTable:
         return len(self.text)
 
     def __getitem__(self, u: int) -> TextUnit:
-        # built in memory, the columns' plain arrays and lists are read directly (a batch audit
-        # reads millions of units); a loaded index goes through the columns
-        read = self if self.loaded else self._tails
-        row, text, evidence = read.row[u], read.text[u], read.evidence[u]
-        _fp, source, unit_name = self.owners[read.owner[u]]
-        return TextUnit(source, unit_name, read.table[u], self.labels[read.project[u]], None if row < 0 else row,
-                        self.KINDS[read.kind[u]], read.index[u], text, text if evidence is None else evidence)
+        if self.loaded:
+            return self._saved_unit(u)
+        # built in memory: the columns' plain arrays and lists, read directly (a batch audit
+        # reads millions of units)
+        _fp, source, unit_name = self.owners[self._owner[u]]
+        row = self._row[u]
+        text = self._text[u]
+        evidence = self._evidence[u]
+        return TextUnit(source, unit_name, self._table[u], self.labels[self._project[u]], None if row < 0 else row,
+                        self.KINDS[self._kind[u]], self._index[u], text, text if evidence is None else evidence)
+
+    def _saved_unit(self, u: int) -> TextUnit:
+        _fp, source, unit_name = self.owners[self.owner[u]]
+        row = self.row[u]
+        text = self.text[u]
+        evidence = self.evidence[u]
+        return TextUnit(source, unit_name, self.table[u], self.labels[self.project[u]], None if row < 0 else row,
+                        self.KINDS[self.kind[u]], self.index[u], text, text if evidence is None else evidence)
 
     def __iter__(self) -> Iterator[TextUnit]:
         return (self[u] for u in range(len(self)))
@@ -584,18 +597,18 @@ class UnitTable:
         column by column (a text's places in a province can be thousands)."""
         at = list(positions)
         if not self.loaded:  # built in memory: the columns are plain arrays
-            owner, table, row, kind, index = (self.owner.tail, self.table.tail, self.row.tail, self.kind.tail,
-                                              self.index.tail)
+            owner, table, row, kind, index = self._owner, self._table, self._row, self._kind, self._index
             return [(u, owner[u], table[u], row[u], kind[u], index[u]) for u in at]
         return list(zip(at, *(getattr(self, name).values(at) for name in ("owner", "table", "row", "kind", "index"))))
 
     def read(self, positions: Sequence[int], step: int) -> Iterator[tuple[int, TextUnit]]:
-        """(u, self[u]) for the units at `positions`; from a loaded index, `step` at a time read
-        column by column (a reader that stops early reads few more than it takes)."""
+        """(u, self[u]) for the units at `positions`, lazily (a reader may stop early); from a
+        loaded index, `step` at a time read column by column."""
         if not self.loaded:
-            for u in positions:
-                yield u, self[u]
-            return
+            return zip(positions, map(self.__getitem__, positions))
+        return self._read_saved(positions, step)
+
+    def _read_saved(self, positions: Sequence[int], step: int) -> Iterator[tuple[int, TextUnit]]:
         for start in range(0, len(positions), step):
             block = positions[start:start + step]
             yield from zip(block, self.units_at(block))
@@ -615,11 +628,11 @@ class UnitTable:
 
     def owner_of(self, u: int) -> int:
         """The owner number (submission) of unit `u`."""
-        return self.owner[u] if self.loaded else self._tails.owner[u]
+        return self.owner[u] if self.loaded else self._owner[u]
 
     def fingerprint(self, u: int) -> str:
         """The fingerprint of the submission unit `u` belongs to."""
-        return self.owners[self.owner_of(u)][0]
+        return self.owners[self.owner[u] if self.loaded else self._owner[u]][0]
 
     def unit_name(self, u: int) -> str:
         return self.owners[self.owner_of(u)][2]
@@ -797,7 +810,7 @@ class CorpusIndex:
         """Listed formula, or used (with its near copies) by more than formula_min_units units."""
         found = self._common.get(kid)
         if found is None:
-            found = self._saved_is_common(kid)
+            found = self._saved_is_common(kid) if self.saved_common is not None else None
             if found is None:
                 units = self.key_units.get(kid)
                 text = self.units.text[units[0]] if units else self.near.keys[kid]
@@ -837,6 +850,7 @@ class CorpusIndex:
         fp = fingerprint(submission, mine)
         limit = self.options.formula_min_units
         units = self.units
+        texts = self.near.keys.reader()
         found: list[Copy] = []
         for unit in mine:
             key = unit.key
@@ -855,10 +869,10 @@ class CorpusIndex:
                 # has thousands of near variants; ranking them all per query made the audit quadratic.
                 order = own + heapq.nsmallest(2 * cap, near)
                 scored: Iterable[tuple[float, int]] = (
-                    (100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
+                    (100.0 if other_kid == kid else fuzz.ratio(key, texts[other_kid]), other_kid)
                     for other_kid in order)
             else:
-                scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, self.near.keys[other_kid]), other_kid)
+                scored = sorted(((100.0 if other_kid == kid else fuzz.ratio(key, texts[other_kid]), other_kid)
                                  for other_kid in chain(own, near)), key=lambda item: (-item[0], item[1]))
             others: dict[tuple, tuple[TextUnit, float, str]] = {}
             # a common formula stops after a few places: read its places a few at a time

@@ -231,7 +231,8 @@ def _walked(index: CorpusIndex, fingerprints: list[str] | None,
     def describe(g: int, max_places: int) -> tuple[str, list[dict[str, Any]]]:
         places = positions[starts[g]:ends[g]]
         order = _place_order(index, places, ranks)
-        text = Counter(units.text[p] for p in places.tolist()).most_common(1)[0][0]
+        texts = units.text.reader()
+        text = Counter(texts[p] for p in places.tolist()).most_common(1)[0][0]
         return text, [units[int(p)].to_dict() for p in places[order[:max_places]]]
 
     counts = ClusterCounts(clusters[starts], projects, named, orgs, (ends - starts).astype(np.int64), common,

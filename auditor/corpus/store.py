@@ -151,6 +151,11 @@ class StringColumn:
     def __iter__(self) -> Iterator[str | None]:
         return (self[i] for i in range(len(self)))
 
+    def reader(self) -> list[str | None] | StringColumn:
+        """Something indexable like this column: the plain list when nothing is frozen (a list
+        index costs no Python call; a batch reads millions)."""
+        return self.tail if not self._frozen else self
+
     def many(self, positions: list[int]) -> list[str | None]:
         """The strings at `positions`: one gather per column, then the slices."""
         if len(positions) < SMALL or not self._frozen:
