@@ -524,7 +524,7 @@ class UnitTable:
         """(manifest entries, arrays) of the saved form."""
         arrays: dict[str, Any] = {f"units.{name}": getattr(self, name).numpy() for name in self.INT_COLUMNS}
         for name in ("text", "evidence"):
-            pool, ids = getattr(self, name).frozen_parts(distinct=False)
+            pool, ids = getattr(self, name).frozen_parts()
             arrays.update({f"units.{name}.blob": pool.blob, f"units.{name}.offsets": pool.offsets,
                            f"units.{name}.ids": ids})
         return {"units.owners": self.owners, "units.labels": self.labels}, arrays
@@ -571,7 +571,7 @@ class UnitTable:
 
     def __getitem__(self, u: int) -> TextUnit:
         if self.loaded:
-            return self._saved_unit(u)
+            return self.units_at([u])[0]
         # built in memory: the columns' plain arrays and lists, read directly (a batch audit
         # reads millions of units)
         _fp, source, unit_name = self.owners[self._owner[u]]
@@ -580,14 +580,6 @@ class UnitTable:
         evidence = self._evidence[u]
         return TextUnit(source, unit_name, self._table[u], self.labels[self._project[u]], None if row < 0 else row,
                         self.KINDS[self._kind[u]], self._index[u], text, text if evidence is None else evidence)
-
-    def _saved_unit(self, u: int) -> TextUnit:
-        _fp, source, unit_name = self.owners[self.owner[u]]
-        row = self.row[u]
-        text = self.text[u]
-        evidence = self.evidence[u]
-        return TextUnit(source, unit_name, self.table[u], self.labels[self.project[u]], None if row < 0 else row,
-                        self.KINDS[self.kind[u]], self.index[u], text, text if evidence is None else evidence)
 
     def __iter__(self) -> Iterator[TextUnit]:
         return (self[u] for u in range(len(self)))
@@ -632,7 +624,7 @@ class UnitTable:
 
     def fingerprint(self, u: int) -> str:
         """The fingerprint of the submission unit `u` belongs to."""
-        return self.owners[self.owner[u] if self.loaded else self._owner[u]][0]
+        return self.owners[self.owner[u] if self.loaded else self._owner[u]][0]  # owner_of, inlined: called per place
 
     def unit_name(self, u: int) -> str:
         return self.owners[self.owner_of(u)][2]

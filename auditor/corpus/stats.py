@@ -151,12 +151,14 @@ def _source_ranks(index: CorpusIndex) -> np.ndarray:
     return np.unique(np.array([owner[1] for owner in owners], dtype=object), return_inverse=True)[1].astype(np.int64)
 
 
-def _place_order(index: CorpusIndex, places: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+def _place_order(index: CorpusIndex, places: np.ndarray, ranks: np.ndarray,
+                 group: np.ndarray | None = None) -> np.ndarray:
     """The order places are listed in: by source path, table, row and field number (ties: by
-    position)."""
+    position); with `group`, by group first."""
     units = index.units
-    return np.lexsort((units.index.numpy()[places], np.maximum(units.row.numpy()[places], 0),
-                       units.table.numpy()[places], ranks[units.owner.numpy()[places]]))
+    keys = [units.index.numpy()[places], np.maximum(units.row.numpy()[places], 0), units.table.numpy()[places],
+            ranks[units.owner.numpy()[places]]]
+    return np.lexsort(keys if group is None else [*keys, group])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -166,10 +168,7 @@ def _place_order(index: CorpusIndex, places: np.ndarray, ranks: np.ndarray) -> n
 
 def _distinct(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
     """How many distinct values each group's places have."""
-    order = np.lexsort((values, group))
-    g, v = group[order], values[order]
-    first = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])] if len(g) else np.zeros(0, bool)
-    return np.bincount(g[first], minlength=groups)
+    return np.diff(_distinct_csr(group, values, groups)[0])
 
 
 def _org_ids(index: CorpusIndex) -> tuple[np.ndarray, list[str]]:
@@ -347,9 +346,7 @@ class ClusterSummaries:
         by_hash = np.lexsort((entry_hash, entry_group))
         text_offsets, _ = _csr_of(entry_group, None, groups)
         # listing order within each cluster, first TOP_PLACES kept
-        ranks = _source_ranks(index)
-        order = np.lexsort((units.index.numpy()[positions], np.maximum(units.row.numpy()[positions], 0), tables,
-                            ranks[owners] if len(owners) else owners, group))
+        order = _place_order(index, positions, _source_ranks(index), group)
         rank_in_group = np.arange(len(order)) - starts[group[order]] if len(order) else order
         kept = order[rank_in_group < TOP_PLACES]
         top_offsets, top_values = _csr_of(group[kept], positions[kept], groups)
@@ -482,8 +479,8 @@ def _from_summaries(index: CorpusIndex, summaries: ClusterSummaries,
         return org_numbers.setdefault(name, len(org_numbers))
 
     for g, root in enumerate(roots):
-        members = [m for m in merged.get(root, [root] if root < overlay.saved_keys else []) if s.group(m) is not None]
-        numbers = [s.group(m) for m in members]
+        numbers = [n for n in map(s.group, merged.get(root, [root] if root < overlay.saved_keys else []))
+                   if n is not None]
         saved_groups.append(numbers)
         new = added.get(root, [])
         new_projects = {(owner_of[p] << 32) | table_of[p] for p in new}

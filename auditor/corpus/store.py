@@ -176,16 +176,9 @@ class StringColumn:
             out[k] = self.tail[listed[k] - self._frozen]
         return out
 
-    def text_id(self, i: int) -> int:
-        """The pool id of a frozen position (equal strings, equal ids)."""
-        return i if self.ids is None else int(self.ids[i])
-
-    def frozen_parts(self, distinct: bool) -> tuple[StringPool, np.ndarray | None]:
-        """(pool, ids) of every position, for saving. `distinct`: the strings are all different
-        (keys), so the position is the id."""
+    def frozen_parts(self) -> tuple[StringPool, np.ndarray]:
+        """(pool of the distinct strings, position → pool id) of every position, for saving."""
         strings = list(self)
-        if distinct:
-            return StringPool.of([s or "" for s in strings]), None
         numbers: dict[str | None, int] = {None: -1}
         ids = np.fromiter((numbers.setdefault(s, len(numbers) - 1) for s in strings), dtype=np.int32,
                           count=len(strings))
@@ -218,10 +211,6 @@ class IdLists:
         if more:
             return base + more.tolist()
         return base or default
-
-    def count(self, key: int) -> int:
-        base = int(self.offsets[key + 1] - self.offsets[key]) if 0 <= key < self.frozen else 0
-        return base + len(self.tail.get(key, ()))
 
     def keys(self) -> list[int]:
         with_base = np.flatnonzero(np.diff(self.offsets)).tolist() if self.frozen else []
@@ -356,9 +345,6 @@ class RecordMap:
             if key not in self.tail:
                 yield key, record
         yield from self.tail.items()
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.items())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RecordMap):
