@@ -171,6 +171,15 @@ def test_columns_with_a_frozen_base_and_additions():
     assert lists.as_dict() == {0: [4, 5, 8], 1: [9], 2: [6], 5: [1]}
     offsets, values = lists.csr(6)
     assert offsets.tolist() == [0, 3, 4, 5, 5, 5, 6] and values.tolist() == [4, 5, 8, 9, 6, 1]
+    # a block of links stored in one go: the same lists as one add each, in the same order
+    pairs = [(5, 2), (0, 7), (5, 0), (1, 3), (0, 1), (5, 4), (7, 7)]
+    one_by_one = IdLists(np.array([0, 2, 2, 3]), np.array([4, 5, 6], dtype=np.int32))
+    grouped = IdLists(np.array([0, 2, 2, 3]), np.array([4, 5, 6], dtype=np.int32))
+    for key, value in pairs:
+        one_by_one.add(key, value)
+    grouped.extend(np.array([k for k, _v in pairs]), np.array([v for _k, v in pairs]))
+    grouped.extend(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    assert grouped.as_dict() == one_by_one.as_dict() == {0: [4, 5, 7, 1], 1: [3], 2: [6], 5: [2, 0, 4], 7: [7]}
     keys = StringColumn(StringPool.of(["ab", "cd"]), None, 2)
     lookup = HashedLookup(keys, *HashedLookup.frozen_parts(["ab", "cd"]))
     lookup["ef"] = 2

@@ -46,6 +46,7 @@ MAGIC = b"JIXIAO-CORPUS-INDEX\n"
 INDEX_FILE = "corpus-index.idx"
 MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
 LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
+_NO_IDS = np.zeros(0, dtype=np.int32)
 PLACES_BLOCK = 256  # places of a key read at a time (a common formula stops after a few)
 
 
@@ -162,6 +163,16 @@ class Sketch:
         return folded
 
 
+def _distinct_sorted(ids: np.ndarray) -> np.ndarray:
+    """np.unique(ids), twice as fast here: a bucket's ids are ascending, and a stable sort
+    (timsort) merges such runs."""
+    ids = np.sort(ids, kind="stable")
+    first = np.empty(len(ids), dtype=bool)
+    first[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    return ids[first]
+
+
 class BandTables:
     """The LSH buckets: for each band, which keys share that band's hash. Stored as one sorted
     (hash, key id) array pair per band — about 12 bytes per key and band, where dicts of bytes
@@ -174,22 +185,21 @@ class BandTables:
         self.pending: list[dict[int, list[int]]] = [{} for _ in range(bands)]
         self.pending_keys = 0
 
-    def candidates(self, row: np.ndarray) -> set[int]:
-        """Ids of the keys that share at least one band with the band hashes `row`."""
-        return self.merged_candidates(row[None, :])[0] | self.pending_candidates(row)
+    def candidates(self, row: np.ndarray) -> np.ndarray:
+        """Ids of the keys that share at least one band with the band hashes `row`, ascending."""
+        return self.with_pending(self.merged_candidates(row[None, :])[0], row)
 
-    def merged_candidates(self, rows: np.ndarray) -> list[set[int]]:
-        """For each row of band hashes, the ids of the merged keys sharing a band with it (one
-        vectorised lookup per band for all rows)."""
-        found: list[set[int]] = [set() for _ in range(len(rows))]
-        for band, column in enumerate(self.hashes):
-            if not len(column):
-                continue
-            low = np.searchsorted(column, rows[:, band], "left")
-            high = np.searchsorted(column, rows[:, band], "right")
-            ids = self.ids[band]
-            for i in np.flatnonzero(high > low).tolist():
-                found[i].update(ids[low[i]:high[i]].tolist())
+    def merged_candidates(self, rows: np.ndarray) -> list[np.ndarray]:
+        """For each row of band hashes, the ids of the merged keys sharing a band with it,
+        ascending (one vectorised lookup per band for all rows). Near copies share most of their
+        bands, so a row's buckets hold each candidate several times: they are joined in numpy."""
+        bands = [(column, self.ids[band], np.searchsorted(column, rows[:, band], "left"),
+                  np.searchsorted(column, rows[:, band], "right"))
+                 for band, column in enumerate(self.hashes) if len(column)]
+        found: list[np.ndarray] = []
+        for i in range(len(rows)):
+            parts = [ids[low[i]:high[i]] for _column, ids, low, high in bands if high[i] > low[i]]
+            found.append(_distinct_sorted(np.concatenate(parts)) if parts else _NO_IDS)
         return found
 
     def pending_candidates(self, row: np.ndarray) -> set[int]:
@@ -197,6 +207,13 @@ class BandTables:
         for band, value in enumerate(row.tolist()):
             found.update(self.pending[band].get(value, ()))
         return found
+
+    def with_pending(self, merged: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """`merged` (a row's merged candidates) and the row's candidates among the pending keys."""
+        pending = self.pending_candidates(row)
+        if not pending:
+            return merged
+        return np.union1d(merged, np.fromiter(pending, dtype=merged.dtype, count=len(pending)))
 
     @property
     def merged(self) -> int:
@@ -290,15 +307,16 @@ class NearDuplicates:
         """The candidates that are near copies of `key`. Lengths first, from the length column:
         most candidates fail on length alone (ratio ≤ 2·min / (la + lb)), and a loaded index would
         otherwise decode every candidate's text."""
-        ids = list(candidates)
+        array_given = isinstance(candidates, np.ndarray)
+        ids = list(candidates) if not array_given else candidates.tolist() if len(candidates) < SMALL else None
         n = len(key)
         short = self.options.short_len if short_only else None
-        if len(ids) < SMALL:
+        if ids is not None and len(ids) < SMALL:
             survivors = [other for other, length in zip(ids, self.key_lengths.values(ids))
                          if 2 * min(n, length) * 100 >= self._cutoff * (n + length) - 1e-9
                          and (short is None or min(n, length) < short)]
             return {other for other in survivors if fuzz.ratio(key, self.keys[other]) >= self._cutoff}
-        at = np.asarray(ids, dtype=np.int64)
+        at = np.asarray(candidates if ids is None else ids, dtype=np.int64)
         lengths = self.key_lengths.take(at).astype(np.int64)
         shorter = np.minimum(lengths, n)
         possible = 2 * shorter * 100 >= self._cutoff * (lengths + n) - 1e-9
@@ -350,18 +368,25 @@ class NearDuplicates:
         rows = self._band_rows(long_keys) if long_keys else np.empty((0, self.sketch.bands), dtype=np.uint64)
         merged = self.tables.merged_candidates(rows)
         at_row = {key: i for i, key in enumerate(long_keys)}
+        # the block's links, both ways, in the order they are found: stored in one go at the end
+        # (nothing reads a key's neighbours while the block is inserted)
+        link_from: list[np.ndarray] = []
+        link_to: list[np.ndarray] = []
+        saved = self.neighbours.frozen
         for key in block:
             i = at_row.get(key)
-            found = self.search(key, None if i is None else merged[i] | self.tables.pending_candidates(rows[i]))
+            found = self.search(key, None if i is None else self.tables.with_pending(merged[i], rows[i]))
             kid = len(self.keys)
             self.keys.append(key)
             self.key_lengths.append(len(key))
             self.ids[key] = kid
-            for other in sorted(found):
-                self.neighbours.add(kid, other)
-                self.neighbours.add(other, kid)
-                if other < self.neighbours.frozen:
-                    self.linked.add(other)
+            if found:
+                others = np.array(sorted(found), dtype=np.int32)
+                mine = np.full(len(others), kid, dtype=np.int32)
+                link_from += (mine, others)
+                link_to += (others, mine)
+                if saved and others[0] < saved:
+                    self.linked.update(others[others < saved].tolist())
             if i is not None:
                 self.tables.insert(kid, rows[i])
             if len(key) <= self._pool_max:
@@ -370,6 +395,8 @@ class NearDuplicates:
                         self.blocks[block_key].append(kid)
                 else:
                     self.by_length[len(key)].append(kid)
+        if link_from:
+            self.neighbours.extend(np.concatenate(link_from), np.concatenate(link_to))
 
     def add(self, keys: Iterable[str]) -> list[int]:
         """Insert the keys not yet in (each compared with all before it); the ids of all."""
@@ -548,23 +575,28 @@ class UnitTable:
 
     # -- building and reading -------------------------------------------------------------------
 
-    def append(self, unit: TextUnit, fingerprint: str) -> None:
+    def extend(self, units: Sequence[TextUnit], fingerprint: str) -> None:
+        """Append the units of one submission (column by column: a province has millions)."""
+        if not units:
+            return
         owner = self._owner_ids.get(fingerprint)
         if owner is None:
             owner = self._owner_ids[fingerprint] = len(self.owners)
-            self.owners.append((fingerprint, unit.source, unit.unit_name))
-        label = self._label_ids.get(unit.project)
-        if label is None:
-            label = self._label_ids[unit.project] = len(self.labels)
-            self.labels.append(unit.project)
-        self.owner.append(owner)
-        self.table.append(unit.table)
-        self.row.append(-1 if unit.row is None else unit.row)
-        self.kind.append(self.KINDS.index(unit.kind))
-        self.index.append(unit.index)
-        self.project.append(label)
-        self.text.append(unit.text)
-        self.evidence.append(None if unit.evidence == unit.text else unit.evidence)
+            self.owners.append((fingerprint, units[0].source, units[0].unit_name))
+        label_ids, labels = self._label_ids, self.labels
+        for unit in units:
+            if unit.project not in label_ids:
+                label_ids[unit.project] = len(labels)
+                labels.append(unit.project)
+        kinds = {kind: number for number, kind in enumerate(self.KINDS)}
+        self.owner.extend([owner] * len(units))
+        self.table.extend([unit.table for unit in units])
+        self.row.extend([-1 if unit.row is None else unit.row for unit in units])
+        self.kind.extend([kinds[unit.kind] for unit in units])
+        self.index.extend([unit.index for unit in units])
+        self.project.extend([label_ids[unit.project] for unit in units])
+        self.text.extend([unit.text for unit in units])
+        self.evidence.extend([None if unit.evidence == unit.text else unit.evidence for unit in units])
 
     def __len__(self) -> int:
         return len(self.text)
@@ -676,17 +708,15 @@ class CorpusIndex:
                 self.projects[(entry.fingerprint, info.table)] = info
             batch.append((entry.fingerprint, entry.units))
         ids = self.near.add(u.key for _fp, units in batch for u in units)
-        saved_keys = self.key_units.frozen
-        at = 0
+        first = len(self.units)
         for fp, units in batch:
-            for unit in units:
-                kid = ids[at]
-                at += 1
-                self.key_units.add(kid, len(self.units))
-                if kid < saved_keys:
-                    self.grown.add(kid)
-                self.units.append(unit, fp)
-                self.unit_keys.append(kid)
+            self.units.extend(units, fp)
+        self.unit_keys.extend(ids)
+        kids = np.array(ids, dtype=np.int32)
+        self.key_units.extend(kids, np.arange(first, first + len(ids), dtype=np.int32))
+        saved_keys = self.key_units.frozen
+        if saved_keys and len(kids):
+            self.grown.update(kids[kids < saved_keys].tolist())
         self._common.clear()
 
     def add(self, submission: Submission) -> None:

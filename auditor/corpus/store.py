@@ -65,6 +65,9 @@ class IntColumn:
     def append(self, value: int) -> None:
         self.tail.append(value)
 
+    def extend(self, values: Iterable[int]) -> None:
+        self.tail.extend(values)
+
     def __len__(self) -> int:
         return self._frozen + len(self.tail)
 
@@ -139,6 +142,9 @@ class StringColumn:
     def append(self, text: str | None) -> None:
         self.tail.append(text)
 
+    def extend(self, texts: Iterable[str | None]) -> None:
+        self.tail.extend(texts)
+
     def __len__(self) -> int:
         return self._frozen + len(self.tail)
 
@@ -158,7 +164,10 @@ class StringColumn:
 
     def many(self, positions: list[int]) -> list[str | None]:
         """The strings at `positions`: one gather per column, then the slices."""
-        if len(positions) < SMALL or not self._frozen:
+        if not self._frozen:
+            tail = self.tail
+            return [tail[i] for i in positions]
+        if len(positions) < SMALL:
             return [self[i] for i in positions]
         positions = np.asarray(positions, dtype=np.int64)
         out: list[str | None] = [None] * len(positions)
@@ -201,6 +210,26 @@ class IdLists:
         if found is None:
             found = self.tail[key] = array("i")
         found.append(value)
+
+    def extend(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """add(keys[i], values[i]) for every i, in order: grouped by key in numpy first, so a
+        block of links costs one call per key it touches, not one per link (a province's index
+        gets tens of millions)."""
+        if not len(keys):
+            return
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        values = np.ascontiguousarray(values[order], dtype=np.int32)  # the array typecode "i"
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        raw = memoryview(values).cast("B")
+        size = values.itemsize
+        tail = self.tail
+        for key, start, end in zip(keys[starts].tolist(), (starts * size).tolist(), (ends * size).tolist()):
+            found = tail.get(key)
+            if found is None:
+                found = tail[key] = array("i")
+            found.frombytes(raw[start:end])
 
     def get(self, key: int, default: Any = ()) -> list[int] | Any:
         """The ids of `key` in the order they were added (`default` when it has none)."""
