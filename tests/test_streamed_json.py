@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor import api
 from auditor.io_utils import JsonStream, iter_json, write_json_atomic
@@ -68,3 +70,47 @@ def test_document_writer_with_pre_encoded_items_matches_json_dumps():
     writer.value("tail", None)
     writer.close()
     assert handle.getvalue() == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.tuples(children, children)
+    | st.dictionaries(st.text(max_size=5) | st.integers() | st.floats() | st.booleans() | st.none(), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_item_encoder_matches_json_dumps(value):
+    """encode_item writes json's indented layout itself (json's indenting encoder is pure Python)."""
+    from auditor.io_utils import encode_item
+
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+    assert encode_item(value, "") == expected
+    assert encode_item(value) == "\n".join("    " + line for line in expected.split("\n"))
+
+
+def test_item_encoder_edge_values_and_errors():
+    import enum
+
+    from auditor.io_utils import encode_item
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        pass
+
+    value = {"nan": float("nan"), "inf": [float("inf"), -float("inf"), -0.0, 1e16, 1e-7], 1: Level.HIGH,
+             2.5: Name("引号\"与\\反斜杠\t\x01"), None: (), True: {}, False: [[]]}
+    assert encode_item(value, "  ", first=False) == "\n".join(
+        ("  " + line if n else line) for n, line in enumerate(json.dumps(value, ensure_ascii=False, indent=2).split("\n")))
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encode_item({"a": {1, 2}})
+    with pytest.raises(TypeError, match="keys must be"):
+        encode_item({(1, 2): 3})
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        encode_item(loop)
