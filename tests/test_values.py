@@ -605,3 +605,21 @@ def test_every_seed_value_parses():
         if re.match(r"\s*[≥≤<>=＞＜＝]?\s*\d", raw):  # a value that starts with a number
             assert v.number is not None or v.deadline, (name, raw)
     assert not wrong
+
+
+_NORMALISING_ALPHABET = st.sampled_from(
+    list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000")  # spaces and breaks
+    + list("\x00\x01\x7f\x90\u200b\u200c\u200d\u2060\ufeff\u00ad")  # controls and zero-width
+    + list("０９ＡＺａｚ％﹪＞＜＝﹦≧⩾≦⩽．.,，。、“”…")  # folded and punctuation
+    + list("0123456789²xX*%‰≥≤<>=满意度个年月abc")
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(_NORMALISING_ALPHABET, max_size=30), st.booleans(), st.booleans())
+def test_fast_normaliser_equals_the_index_mapping_one(text, keep_newlines, fold):
+    """normalize_text and the one-line form use a str.translate + regex normaliser; find_money
+    still needs _norm's index map. The two must give the same text."""
+    from auditor.values import _norm, _normalized
+
+    assert _normalized(text, keep_newlines, fold) == _norm(text, keep_newlines, fold)[0]

@@ -62,8 +62,9 @@ def clean(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """Text for matching labels: no whitespace at all."""
-    return re.sub(r"\s+", "", text)
+    """Text for matching labels: no whitespace at all (str.split's whitespace is re's \\s; the
+    reader squashes every cell several times)."""
+    return "".join(text.split())
 
 
 def is_label(cell: str, labels: tuple[str, ...], max_len: int = 14) -> bool:
