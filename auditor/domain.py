@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from .resources import lexicon
-from .values import normalize_text
+from .values import normalize_text, squash
 
 # 二级 spellings seen in submissions → canonical key. Order matters: longer names first.
 LEVEL2_KEYS = (
@@ -46,13 +46,10 @@ EXPECTED_KINDS = {
 }
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
-
 
 @lru_cache(maxsize=4096)
 def level2_key(level2: str) -> str | None:
-    text = _squash(level2)
+    text = squash(level2)
     for name, key in LEVEL2_KEYS:
         if name in text:
             return key
@@ -61,7 +58,7 @@ def level2_key(level2: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def level1_key(level1: str) -> str | None:
-    text = _squash(level1)
+    text = squash(level1)
     for name, key in (("产出", "output"), ("效益", "benefit"), ("满意度", "satisfaction"), ("成本", "cost")):
         if name in text:
             return key
@@ -253,7 +250,7 @@ def topic_evidence(text: str) -> Evidence:
     outvote the name by repeating a word)."""
     evidence = Evidence()
     seen: set[str] = set()
-    for term, topic, weight in _hits(re.sub(r"\s+", "", normalize_text(text or ""))):
+    for term, topic, weight in _hits(squash(normalize_text(text or ""))):
         if term not in seen:
             seen.add(term)
             evidence.add(topic, weight, term)
@@ -551,7 +548,7 @@ _CATEGORY_LABEL = re.compile(
 
 def is_category_label(text: str) -> bool:
     """A 三级 name that only repeats a category ("成本指标", "社会效益指标", "数量")."""
-    return bool(_CATEGORY_LABEL.fullmatch(_squash(text)))
+    return bool(_CATEGORY_LABEL.fullmatch(squash(text)))
 
 
 def display_name(indicator: Any) -> str:
@@ -585,8 +582,8 @@ def _find(words: list[str], text: str) -> str:
 def _direction_subject(indicator: Any) -> tuple[str, str]:
     """(name, description) used to read what the row measures. A 三级 name that is only a
     category label ("成本指标", "数量指标") says nothing: the description stands in for it."""
-    name = _squash(indicator.level3)
-    desc = _squash(indicator.description)
+    name = squash(indicator.level3)
+    desc = squash(indicator.description)
     if not name or is_category_label(name):
         return desc, ""
     return name, desc
@@ -613,7 +610,7 @@ def polarity(indicator: Any) -> Polarity | None:
     key1 = level1_key(indicator.level1)
     is_cost = key2 == "cost" or (key1 == "cost" and key2 is None)
     name, desc = _direction_subject(indicator)
-    named = not is_category_label(indicator.level3) and bool(_squash(indicator.level3))
+    named = not is_category_label(indicator.level3) and bool(squash(indicator.level3))
     kind = value.kind
 
     if kind == "money":
@@ -729,8 +726,8 @@ def undefined_percent(indicator: Any) -> UndefinedPercent | None:
     words = percent_words()
     if level2_key(indicator.level2) not in words.categories:
         return None
-    name = _squash(normalize_text(indicator.level3 or ""))
-    desc = _squash(normalize_text(indicator.description or ""))
+    name = squash(normalize_text(indicator.level3 or ""))
+    desc = squash(normalize_text(indicator.description or ""))
     if name and desc and name == desc:
         return None
     subject = f"{name}|{desc}" if not is_category_label(name) else desc

@@ -37,6 +37,7 @@ from .schema import Money, Value
 
 __all__ = [
     "normalize_text",
+    "squash",
     "parse_comparator",
     "parse_value",
     "find_money",
@@ -235,6 +236,12 @@ def _normalized(text: str, keep_newlines: bool, fold: bool = True) -> str:
                 chars[p] = "."
         out = "".join(chars)
     return out
+
+
+def squash(text: str | None) -> str:
+    """`text` without any whitespace (for matching labels and terms across PDF wrap spaces).
+    str.split's whitespace is exactly re's \\s, at a fraction of re.sub's cost per call."""
+    return "".join(text.split()) if text else ""
 
 
 def normalize_text(s: str, fold: bool = True) -> str:
@@ -654,7 +661,7 @@ def _parse_value(raw: str) -> Value:
     v = Value(raw=raw)
     if not s:
         return v  # blank: kind text, not a placeholder
-    compact = re.sub(r"\s+", "", s)
+    compact = squash(s)
     if _WHOLE_PLACEHOLDER.match(compact):
         v.placeholder = True
         return v
@@ -855,7 +862,7 @@ def parse_amount(text: str) -> float | None:
     tolerated and ignored: the number is returned as written, in the table's money unit.
     """
     try:
-        s = re.sub(r"\s+", "", _one_line(text))
+        s = squash(_one_line(text))
         m = _AMOUNT_RE.match(s)
         if not m:
             return None
@@ -873,7 +880,7 @@ _PERCENT_CELL_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?)%$")
 def parse_percent(text: str) -> float | None:
     """A schedule cell's percentage ("25%", "25.00%", "100%") or None ("2.50", "", "25")."""
     try:
-        s = re.sub(r"\s+", "", _one_line(text))
+        s = squash(_one_line(text))
         m = _PERCENT_CELL_RE.match(s)
         return _to_float(m.group("num")) if m else None
     except Exception:  # pragma: no cover - defensive
@@ -949,7 +956,7 @@ def period_label(text: str) -> str | None:
     年末 -> "年底". Anything else (a percentage, a blank, a word) gives None.
     """
     try:
-        s = re.sub(r"\s+", "", _one_line(text))
+        s = squash(_one_line(text))
         m = _PERIOD_RE.match(s)
         if not m:
             return None

@@ -19,6 +19,7 @@ from functools import lru_cache
 from .. import domain, evidence, textsim
 from ..resources import lexicon
 from ..schema import Finding, Indicator, Submission
+from ..values import squash
 from . import Context, check
 from .desc_echo import scope_text
 
@@ -34,12 +35,9 @@ def _filler() -> tuple[str, ...]:
     return tuple(lexicon("echo_words").get("filler", []))
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
-
 
 def names_source(basis: str, strength: str = "strong") -> bool:
-    text = _squash(basis)
+    text = squash(basis)
     return any(p.search(text) for p in _vocabulary()[strength])
 
 
@@ -65,7 +63,7 @@ def judge(ind: Indicator, scope: str, options: dict) -> tuple[str, str] | None:
     strong = names_source(basis, "strong")
     if echoes and not strong:
         return "echo-reworded", echoes[0][1]
-    squashed = _squash(basis).strip("。；;，,.")
+    squashed = squash(basis).strip("。；;，,.")
     if any(p.fullmatch(squashed) for p in _vocabulary()["generic"]):
         return "generic", ""
     if _VALUE_ONLY.fullmatch(squashed):

@@ -36,7 +36,7 @@ from .. import domain, evidence
 from ..domain import LEVEL2_NAMES, level2_key
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
-from ..values import find_money, normalize_text, parse_value, to_yuan
+from ..values import find_money, normalize_text, parse_value, squash, to_yuan
 from . import Context, check
 
 # ------------------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def contradiction(submission: Submission, ctx: Context) -> Iterator[Finding]:
     flagged_goal_texts: set[str] = set()
     for table in submission.tables:
         for finding in _goals_vs_indicators(table, ctx):
-            flagged_goal_texts.add(re.sub(r"\s+", "", finding.evidence))
+            flagged_goal_texts.add(squash(finding.evidence))
             yield finding
         yield from _fund_use_vs_budget(table, ctx)
         yield from _fund_use_vs_indicators(table, ctx)
@@ -582,7 +582,7 @@ def measure_of(text: str) -> str | None:
     "该笔资金发放完成的时间" -> time, "验收合格硬化面积" -> count; None when the ending says nothing
     ("经费保障及时性", "资金是否全部用于道路硬化建设", "幸福指数")."""
     m = _measures()
-    head = re.sub(r"\s+", "", normalize_text(text or "", fold=True))
+    head = squash(normalize_text(text or "", fold=True))
     previous = None
     while head and head != previous:
         previous = head
@@ -1103,8 +1103,8 @@ def _part1_values(table: ProjectTable, paragraph: str, text: str, ctx: Context,
             if "满意" not in pct.term or pct.number > 100:
                 continue
             clause = _clause_at(text, pct.start, pct.end)
-            if re.sub(r"\s+", "", clause) in {re.sub(r"\s+", "", g) for g in flagged_goals} or any(
-                re.sub(r"\s+", "", clause) in g or g in re.sub(r"\s+", "", clause) for g in flagged_goals
+            if squash(clause) in {squash(g) for g in flagged_goals} or any(
+                squash(clause) in g or g in squash(clause) for g in flagged_goals
             ):
                 continue  # the same sentence is a goal of the table, reported there
             rows = _satisfaction_rows(table)

@@ -34,6 +34,7 @@ from .. import evidence, values
 from ..domain import display_name, level1_key, level2_key
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
+from ..values import squash
 from . import Context, check
 
 _GENERIC = re.compile(
@@ -55,9 +56,6 @@ class CostRow:
     product: float | None = None
     slack: float = 0.0  # what rounding of the written amount can explain, in 元
 
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
 
 
 def _num(x: float) -> str:
@@ -85,7 +83,7 @@ def _in_table_unit(yuan: float, table: ProjectTable) -> str:
 
 
 def _unit(table: ProjectTable) -> str | None:
-    unit = _squash(table.money_unit)
+    unit = squash(table.money_unit)
     if unit in ("元", "万元"):
         return unit
     return None
@@ -100,7 +98,7 @@ def budget_yuan(table: ProjectTable) -> float | None:
 
 def project_months(table: ProjectTable) -> int:
     """Months of the project period when the table states one ("（2021年1月-2021年10月）"), else 12."""
-    text = _squash(" ".join([table.project, table.title, table.fund_use, *table.goals]))
+    text = squash(" ".join([table.project, table.title, table.fund_use, *table.goals]))
     m = re.search(r"(?<!\d)(1[0-2]|[1-9])月(?:份)?[-—–~～至到](?:20\d{2}年)?(1[0-2]|[1-9])月", text)
     if m:
         start, end = int(m.group(1)), int(m.group(2))
@@ -137,7 +135,7 @@ def _last_digit(value_text: str, factor: float) -> float:
 
 
 def _bigrams(text: str) -> set[str]:
-    text = _GENERIC.sub("", _squash(text))
+    text = _GENERIC.sub("", squash(text))
     text = re.sub(r"[\d.%]+|[a-zA-Z]+", "", text)
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
@@ -205,7 +203,7 @@ def _cost_rows(table: ProjectTable, budget: float | None) -> list[CostRow]:
             continue
         if not _is_cost(ind):
             continue
-        name, desc = _squash(ind.level3), _squash(ind.description)
+        name, desc = squash(ind.level3), squash(ind.description)
         row = CostRow(ind, float(v.yuan), None)
         if v.per:
             row.per, row.per_word, row.per_from = v.per, f"元/{v.per}", "value"

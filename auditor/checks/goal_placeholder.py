@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from .. import evidence, textsim
 from ..schema import Finding, Submission
+from ..values import squash
 from . import Context, check
 from .goal_echo import _generic, fund_use_text, purpose_text
 
@@ -57,7 +58,7 @@ def goal_placeholder(submission: Submission, ctx: Context) -> Iterator[Finding]:
     for table in submission.tables:
         reported = False
         for index, goal in enumerate(table.goals):
-            text = re.sub(r"\s+", "", goal).rstrip("。；;.：:")
+            text = squash(goal).rstrip("。；;.：:")
             quoted = evidence.goal(table, index)
             if any(p.fullmatch(text) for p in patterns):
                 variant = "template"
@@ -92,7 +93,7 @@ def goal_placeholder(submission: Submission, ctx: Context) -> Iterator[Finding]:
     for paragraph in [*submission.part1.overall, *submission.part1.sub_goals]:
         label = _LABEL.match(paragraph)
         body = paragraph[label.end():] if label else paragraph
-        body = re.sub(r"\s+", "", body).rstrip("。；;.")
+        body = squash(body).rstrip("。；;.")
         if body and _all_match(body, slogans):
             quote = paragraph.strip()
             yield ctx.finding(

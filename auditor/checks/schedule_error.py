@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 
 from ..schema import Finding, ProjectTable, SchedulePoint, Submission
+from ..values import squash
 from . import Context, check
 
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12}
@@ -30,7 +31,7 @@ _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12}
 
 def period_month(label: str) -> int | None:
     """The month a period ends in: "3月底" -> 3, "第二季度" -> 6, "上半年" -> 6, "全年" -> 12."""
-    text = re.sub(r"\s+", "", label or "")
+    text = squash(label or "")
     m = re.search(r"(?:20\d{2}年)?(1[0-2]|[1-9])月", text)
     if m:
         return int(m.group(1))
@@ -207,7 +208,7 @@ def _judge(ctx, table, plan: _Plan, tolerance: float, front_confidence: float, e
         return findings
 
     first_point, first_month = filled[0]
-    text = re.sub(r"\s+", "", table.project + table.title + table.fund_use)
+    text = squash(table.project + table.title + table.fund_use)
     if (values[0] >= target - eps and first_month is not None and first_month <= 3
             and len(plan.points) > 1 and not any(w in text for w in exempt)):
         paced = _paced_payment(table)
@@ -255,7 +256,7 @@ def _paced_payment(table: ProjectTable) -> str:
     for ind in table.indicators:
         texts += [ind.value, ind.description]
     for text in texts:
-        m = re.search(r"(?:按|每)(?:个)?(?:季度|季|月)(?:及时)?(?:发放|拨付|支付|兑付)?", re.sub(r"\s+", "", text or ""))
+        m = re.search(r"(?:按|每)(?:个)?(?:季度|季|月)(?:及时)?(?:发放|拨付|支付|兑付)?", squash(text or ""))
         if m and len(m.group(0)) >= 3:
             return m.group(0)
     return ""

@@ -41,7 +41,7 @@ from ..domain import level2_key
 from ..resources import lexicon
 from ..textsim import jieba_module, private_tokenizer
 from ..schema import Finding, Indicator, ProjectTable, Submission
-from ..values import normalize_text
+from ..values import normalize_text, squash
 from . import Context, check
 
 # ------------------------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ def _emit(ctx: Context, table: ProjectTable, indicator: Indicator | None, fld: s
     quoted = raw.strip() if len(text) <= ctx.option("quote_whole_cell_up_to") else evidence.fragment(raw, _clause(text, hit.term))
     message = hit.message
     repeated = f"中的“{hit.term}”"
-    if message.startswith(repeated) and re.sub(r"\s+", "", quoted) == re.sub(r"\s+", "", hit.term):
+    if message.startswith(repeated) and squash(quoted) == squash(hit.term):
         message = message[len(repeated):]
     return ctx.finding(
         table=table, row=indicator, field=fld, variant=hit.variant, evidence=quoted,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from .. import domain, evidence
 from ..resources import lexicon
 from ..schema import Finding, Indicator, Submission
+from ..values import squash
 from . import Context, check
 
 
@@ -25,7 +26,7 @@ def _percent_spellings() -> list[str]:
 def _problems(ind: Indicator, ctx: Context) -> list[tuple[str, str]]:
     """(written spelling, standard spelling) pairs found in the value cell."""
     raw = evidence.cell(ind, "value")
-    text = re.sub(r"\s+", "", raw)
+    text = squash(raw)
     found: list[tuple[str, str]] = []
     for spelling in _percent_spellings():
         if spelling in text:

@@ -30,6 +30,7 @@ from .. import evidence, values
 from ..domain import display_name, level1_key, level2_key, polarity, undefined_percent
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
+from ..values import squash
 from . import Context, check
 
 # a 三级 name that is the size of a change: "办公效率提高比例", "教学水平提高率", "重点污染物降低率",
@@ -45,12 +46,9 @@ _COMPARED = re.compile(
 )
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
-
 
 def is_satisfaction(indicator: Indicator) -> bool:
-    name = _squash(indicator.level3)
+    name = squash(indicator.level3)
     if "不满意" in name:
         return False
     return level2_key(indicator.level2) == "satisfaction" or "满意" in name
@@ -64,11 +62,11 @@ def change_claim(indicator: Indicator) -> tuple[str, bool]:
     """The wording that makes the row a claimed change (improvement/reduction) or a return, or
     "". The second element is kept for callers of the older signature (always True: a benefit
     merely named by a verb, "居住环境提高 100%", is a percentage nothing defines — VALUE_VAGUE)."""
-    name = _squash(indicator.level3)
+    name = squash(indicator.level3)
     m = _GROWTH.search(name)
     if m:
         return m.group(0), True
-    description = _squash(indicator.description)
+    description = squash(indicator.description)
     m = _COMPARED.search(description)
     if m:
         return m.group(0), True
@@ -82,11 +80,11 @@ def compensation_claim(table: ProjectTable, indicator: Indicator) -> tuple[str, 
     """(the compensation wording of the project, the income claim of the row) when a project
     that compensates for land or houses taken claims an income increase; else ("", "")."""
     spec = lexicon("money").get("compensation") or {}
-    project = _squash(f"{table.project}{table.title}{table.fund_use}")
+    project = squash(f"{table.project}{table.title}{table.fund_use}")
     paid = next((w for w in spec.get("project_words", []) if w in project), "")
     if not paid:
         return "", ""
-    row = _squash(f"{indicator.level3}{indicator.description}")
+    row = squash(f"{indicator.level3}{indicator.description}")
     claim = next((w for w in spec.get("income_claims", []) if w in row), "")
     return (paid, claim) if claim else ("", "")
 
@@ -160,7 +158,7 @@ def _judge(ctx: Context, indicator: Indicator, effect_limit: float, effect_confi
                 "改为“＝100%”，或按实际测算写“≥95%”之类可实现的下限。",
                 1.0,
             )
-    rate_like = is_satisfaction(indicator) or bool(re.search(r"率|比例|比重|占比", _squash(indicator.level3)))
+    rate_like = is_satisfaction(indicator) or bool(re.search(r"率|比例|比重|占比", squash(indicator.level3)))
     if (value.kind == "count" and value.unit is None and not value.unit_raw and 0 < number <= 1
             and rate_like and not is_cost):
         share = f"{number * 100:g}%"

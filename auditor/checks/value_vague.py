@@ -21,6 +21,7 @@ from .. import evidence
 from ..domain import display_name, is_category_label, level2_key, undefined_percent
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
+from ..values import squash
 from . import Context, check
 
 _TRAILING = "。.；;，,、 "
@@ -38,7 +39,7 @@ def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Patter
 def classify(text: str) -> tuple[str, str]:
     """For a value in words only: ("checkable" | "vague" | "no-standard", the vague word)."""
     checkable, standard, no_standard, words = _patterns()
-    compact = re.sub(r"\s+", "", text).strip(_TRAILING)
+    compact = squash(text).strip(_TRAILING)
     if any(p.search(compact) for p in standard):
         return "checkable", ""
     if any(p.fullmatch(compact) for p in checkable):
@@ -64,10 +65,10 @@ def _suggestion(ctx: Context, table: ProjectTable, indicator: Indicator) -> str:
 
 def _is_zero_word(indicator: Indicator) -> bool:
     """"无" for a negative indicator (安全事故 — 无) is a target of zero, not a leftover."""
-    if re.sub(r"\s+", "", indicator.value) not in ("无", "零", "0"):
+    if squash(indicator.value) not in ("无", "零", "0"):
         return False
     negative = lexicon("direction").get("negative", [])
-    name = re.sub(r"\s+", "", indicator.level3 + indicator.description)
+    name = squash(indicator.level3 + indicator.description)
     return any(w in name for w in negative)
 
 

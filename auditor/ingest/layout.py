@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import values
 from ..schema import Indicator, Narrative, ProjectTable, SchedulePoint, Submission
+from ..values import squash
 from .rows import Row
 
 # ---------------------------------------------------------------- recognisers
@@ -60,11 +61,6 @@ def clean(text: str) -> str:
     lines = [values.normalize_text(part, fold=False) for part in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 
-
-def squash(text: str) -> str:
-    """Text for matching labels: no whitespace at all (str.split's whitespace is re's \\s; the
-    reader squashes every cell several times)."""
-    return "".join(text.split())
 
 
 def is_label(cell: str, labels: tuple[str, ...], max_len: int = 14) -> bool:

@@ -14,6 +14,7 @@ from statistics import fmean
 
 from ..schema import Finding, Indicator, ProjectTable, Submission
 from ..taxonomy import CATEGORIES, SEVERITIES, SEVERITY_NAMES
+from ..values import squash
 
 FIELD_NAMES = {
     "goal": "绩效目标",
@@ -168,16 +169,13 @@ def all_indicators(submissions: Iterable[Submission]) -> list[Indicator]:
     return [i for s in submissions for t in s.tables for i in t.indicators]
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
-
 
 def goal_index(table: ProjectTable, finding: Finding) -> int | None:
     """Which numbered goal (0-based) a goal finding quotes, when it can be told."""
-    evidence = _squash(finding.evidence)
+    evidence = squash(finding.evidence)
     if not evidence:
         return None
-    goals = [_squash(g) for g in table.goals]
+    goals = [squash(g) for g in table.goals]
     for index, goal in enumerate(goals):
         if goal and goal == evidence:
             return index
