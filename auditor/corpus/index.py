@@ -186,7 +186,7 @@ class BandTables:
         self.pending_keys = 0
 
     def candidates(self, row: np.ndarray) -> np.ndarray:
-        """Ids of the keys that share at least one band with the band hashes `row`, ascending."""
+        """Ids of the keys that share at least one band with the band hashes `row`."""
         return self.with_pending(self.merged_candidates(row[None, :])[0], row)
 
     def merged_candidates(self, rows: np.ndarray) -> list[np.ndarray]:
@@ -209,11 +209,12 @@ class BandTables:
         return found
 
     def with_pending(self, merged: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """`merged` (a row's merged candidates) and the row's candidates among the pending keys."""
+        """`merged` (a row's merged candidates) and the row's candidates among the pending keys
+        (a key is in the merged arrays or pending, never both: no id twice)."""
         pending = self.pending_candidates(row)
         if not pending:
             return merged
-        return np.union1d(merged, np.fromiter(pending, dtype=merged.dtype, count=len(pending)))
+        return np.concatenate((merged, np.fromiter(pending, dtype=merged.dtype, count=len(pending))))
 
     @property
     def merged(self) -> int:
