@@ -47,6 +47,7 @@ INDEX_FILE = "corpus-index.idx"
 MERGE_AT = 1 << 14  # keys added before the LSH band dicts are merged into the sorted arrays
 LOOKUP_BLOCK = 2048  # keys whose merged-table candidates are looked up together
 _NO_IDS = np.zeros(0, dtype=np.int32)
+_NO_IDS.setflags(write=False)  # shared by every empty lookup: nobody may fill it
 PLACES_BLOCK = 256  # places of a key read at a time (a common formula stops after a few)
 
 
@@ -349,9 +350,9 @@ class NearDuplicates:
         high = math.floor(n * (2 - self.options.threshold) / max(self.options.threshold, 1e-9)) + 1
         return [i for length in range(low, high + 1) for i in self.by_length.get(length, ())]
 
-    def search(self, key: str, candidates: set[int] | None = None) -> set[int]:
+    def search(self, key: str, candidates: np.ndarray | None = None) -> set[int]:
         """Ids of the keys already in that are near copies of `key` (not `key` itself).
-        `candidates`: its LSH candidates when already looked up."""
+        `candidates`: its LSH candidates when already looked up (distinct ids, in no set order)."""
         found: set[int] = set()
         if len(key) >= self.options.short_len:
             if candidates is None:
