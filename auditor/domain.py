@@ -46,7 +46,6 @@ EXPECTED_KINDS = {
 }
 
 
-
 @lru_cache(maxsize=4096)
 def level2_key(level2: str) -> str | None:
     text = squash(level2)

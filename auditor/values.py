@@ -167,22 +167,26 @@ def _norm(text: object, keep_newlines: bool, fold: bool = True) -> tuple[str, li
             for c, src in newlines:
                 out.append(c)
                 idx.append(src)
-        elif (
-            _is_cjk(left)
-            or _is_cjk(right)
-            or (left.isdigit() and right in "%‰")
-            or (left in _COMPARISON_SIGNS and (right.isdigit() or right in "*xX"))
-        ):
-            pass  # PDF extraction spaces: "49 个", "满 意度", "≥ 95 %"
-        else:
+        elif not _extraction_space(left, right):
             out.append(" ")
             idx.append(run[0][1])
         j = k
-    # pass 3: a full-width full stop between digits is a decimal point ("９５．５" -> "95.5")
-    for p in range(1, len(out) - 1 if fold else 0):
-        if out[p] == "．" and out[p - 1].isdigit() and out[p + 1].isdigit():
-            out[p] = "."
+    if fold:
+        _decimal_points(out)
     return "".join(out), idx
+
+
+def _extraction_space(left: str, right: str) -> bool:
+    """A space between these characters is a PDF extraction artefact: "49 个", "满 意度", "≥ 95 %"."""
+    return (_is_cjk(left) or _is_cjk(right) or (left.isdigit() and right in "%‰")
+            or (left in _COMPARISON_SIGNS and (right.isdigit() or right in "*xX")))
+
+
+def _decimal_points(chars: list[str]) -> None:
+    """A full-width full stop between digits is a decimal point ("９５．５" -> "95.5"), in place."""
+    for p in range(1, len(chars) - 1):
+        if chars[p] == "．" and chars[p - 1].isdigit() and chars[p + 1].isdigit():
+            chars[p] = "."
 
 
 @lru_cache(maxsize=None)
@@ -218,22 +222,16 @@ def _blank_run(match: re.Match[str]) -> str:
     run = match.group()
     if "\n" in run:
         return "\n" * run.count("\n")
-    left, right = text[start - 1], text[end]
-    if (_is_cjk(left) or _is_cjk(right) or (left.isdigit() and right in "%‰")
-            or (left in _COMPARISON_SIGNS and (right.isdigit() or right in "*xX"))):
-        return ""  # PDF extraction spaces: "49 个", "满 意度", "≥ 95 %"
-    return " "
+    return "" if _extraction_space(text[start - 1], text[end]) else " "
 
 
 def _normalized(text: str, keep_newlines: bool, fold: bool = True) -> str:
     """_norm(text, …)[0] without the index map: the first pass as one str.translate, the
     whitespace runs by one regex (per character in Python, _norm took ~100 µs a cell)."""
     out = _BLANK_RUN.sub(_blank_run, text.replace("\r\n", "\n").translate(_translation(keep_newlines, fold)))
-    if fold and "．" in out:  # a full-width full stop between digits is a decimal point
+    if fold and "．" in out:
         chars = list(out)
-        for p in range(1, len(chars) - 1):
-            if chars[p] == "．" and chars[p - 1].isdigit() and chars[p + 1].isdigit():
-                chars[p] = "."
+        _decimal_points(chars)
         out = "".join(chars)
     return out
 

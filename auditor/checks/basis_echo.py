@@ -35,7 +35,6 @@ def _filler() -> tuple[str, ...]:
     return tuple(lexicon("echo_words").get("filler", []))
 
 
-
 def names_source(basis: str, strength: str = "strong") -> bool:
     text = squash(basis)
     return any(p.search(text) for p in _vocabulary()[strength])

@@ -57,7 +57,6 @@ class CostRow:
     slack: float = 0.0  # what rounding of the written amount can explain, in 元
 
 
-
 def _num(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".")
 

@@ -31,7 +31,7 @@ _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12}
 
 def period_month(label: str) -> int | None:
     """The month a period ends in: "3月底" -> 3, "第二季度" -> 6, "上半年" -> 6, "全年" -> 12."""
-    text = squash(label or "")
+    text = squash(label)
     m = re.search(r"(?:20\d{2}年)?(1[0-2]|[1-9])月", text)
     if m:
         return int(m.group(1))
@@ -256,7 +256,7 @@ def _paced_payment(table: ProjectTable) -> str:
     for ind in table.indicators:
         texts += [ind.value, ind.description]
     for text in texts:
-        m = re.search(r"(?:按|每)(?:个)?(?:季度|季|月)(?:及时)?(?:发放|拨付|支付|兑付)?", squash(text or ""))
+        m = re.search(r"(?:按|每)(?:个)?(?:季度|季|月)(?:及时)?(?:发放|拨付|支付|兑付)?", squash(text))
         if m and len(m.group(0)) >= 3:
             return m.group(0)
     return ""

@@ -46,7 +46,6 @@ _COMPARED = re.compile(
 )
 
 
-
 def is_satisfaction(indicator: Indicator) -> bool:
     name = squash(indicator.level3)
     if "不满意" in name:

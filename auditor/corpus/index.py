@@ -25,7 +25,7 @@ import pickle
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,12 +194,12 @@ class BandTables:
         """For each row of band hashes, the ids of the merged keys sharing a band with it,
         ascending (one vectorised lookup per band for all rows). Near copies share most of their
         bands, so a row's buckets hold each candidate several times: they are joined in numpy."""
-        bands = [(column, self.ids[band], np.searchsorted(column, rows[:, band], "left"),
+        bands = [(self.ids[band], np.searchsorted(column, rows[:, band], "left"),
                   np.searchsorted(column, rows[:, band], "right"))
                  for band, column in enumerate(self.hashes) if len(column)]
         found: list[np.ndarray] = []
         for i in range(len(rows)):
-            parts = [ids[low[i]:high[i]] for _column, ids, low, high in bands if high[i] > low[i]]
+            parts = [ids[low[i]:high[i]] for ids, low, high in bands if high[i] > low[i]]
             found.append(_distinct_sorted(np.concatenate(parts)) if parts else _NO_IDS)
         return found
 
@@ -305,20 +305,20 @@ class NearDuplicates:
         sets = [[g.encode("utf-8") for g in shingles(k, words=self.options.word_shingles)] for k in keys]
         return self.sketch.band_hashes(self.sketch.signatures(sets))
 
-    def _verify(self, key: str, candidates: Iterable[int], short_only: bool = False) -> set[int]:
+    def _verify(self, key: str, candidates: Collection[int] | np.ndarray, short_only: bool = False) -> set[int]:
         """The candidates that are near copies of `key`. Lengths first, from the length column:
         most candidates fail on length alone (ratio ≤ 2·min / (la + lb)), and a loaded index would
         otherwise decode every candidate's text."""
-        array_given = isinstance(candidates, np.ndarray)
-        ids = list(candidates) if not array_given else candidates.tolist() if len(candidates) < SMALL else None
+        ids = candidates if isinstance(candidates, np.ndarray) else list(candidates)
         n = len(key)
         short = self.options.short_len if short_only else None
-        if ids is not None and len(ids) < SMALL:
+        if len(ids) < SMALL:
+            ids = ids.tolist() if isinstance(ids, np.ndarray) else ids
             survivors = [other for other, length in zip(ids, self.key_lengths.values(ids))
                          if 2 * min(n, length) * 100 >= self._cutoff * (n + length) - 1e-9
                          and (short is None or min(n, length) < short)]
             return {other for other in survivors if fuzz.ratio(key, self.keys[other]) >= self._cutoff}
-        at = np.asarray(candidates if ids is None else ids, dtype=np.int64)
+        at = np.asarray(ids, dtype=np.int64)
         lengths = self.key_lengths.take(at).astype(np.int64)
         shorter = np.minimum(lengths, n)
         possible = 2 * shorter * 100 >= self._cutoff * (lengths + n) - 1e-9
@@ -337,7 +337,7 @@ class NearDuplicates:
         return [(side, h, key[:h] if side == "p" else key[n - h:])
                 for h in sorted({n // 2, max(0, (n - 1) // 2)}) for side in ("p", "s")]
 
-    def _short_candidates(self, key: str) -> Iterable[int]:
+    def _short_candidates(self, key: str) -> Collection[int]:
         n = len(key)
         if n > self._pool_max:
             return ()
@@ -526,6 +526,7 @@ class UnitTable:
     objects only when read."""
 
     KINDS = ("goal", "description", "value_basis", "fund_use", "narrative")
+    _KIND_NUMBERS = {kind: number for number, kind in enumerate(KINDS)}
     INT_COLUMNS = ("owner", "table", "row", "kind", "index", "project")
 
     def __init__(self) -> None:
@@ -590,7 +591,7 @@ class UnitTable:
             if unit.project not in label_ids:
                 label_ids[unit.project] = len(labels)
                 labels.append(unit.project)
-        kinds = {kind: number for number, kind in enumerate(self.KINDS)}
+        kinds = self._KIND_NUMBERS
         self.owner.extend([owner] * len(units))
         self.table.extend([unit.table for unit in units])
         self.row.extend([-1 if unit.row is None else unit.row for unit in units])

@@ -62,7 +62,6 @@ def clean(text: str) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
-
 def is_label(cell: str, labels: tuple[str, ...], max_len: int = 14) -> bool:
     s = squash(cell)
     return bool(s) and len(s) <= max_len and any(lab in s for lab in labels)

@@ -169,7 +169,6 @@ def all_indicators(submissions: Iterable[Submission]) -> list[Indicator]:
     return [i for s in submissions for t in s.tables for i in t.indicators]
 
 
-
 def goal_index(table: ProjectTable, finding: Finding) -> int | None:
     """Which numbered goal (0-based) a goal finding quotes, when it can be told."""
     evidence = squash(finding.evidence)
