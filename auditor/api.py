@@ -321,6 +321,7 @@ class FileSummary:
     year: int | None = None
     tables: int = 0
     rows: int = 0
+    statements: int = 0  # indicators stated in Part 1 prose (table 0)
     warnings: tuple[str, ...] = ()
 
     @classmethod
@@ -329,7 +330,8 @@ class FileSummary:
         if submission is None:
             return cls(read.source, read.error)
         return cls(read.source, None, submission.unit_name, submission.year, len(submission.tables),
-                   sum(len(t.indicators) for t in submission.tables), tuple(submission.all_warnings()))
+                   sum(len(t.indicators) for t in submission.tables), len(submission.part1.indicators),
+                   tuple(submission.all_warnings()))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Any
 
 from . import values
 from .ingest.layout import schedule_point
+from .ingest.narrative_indicators import narrative_indicators
 from .schema import Budget, Indicator, Narrative, ProjectTable, Submission
 
 FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
@@ -41,6 +42,7 @@ def submission_from_case(case: dict[str, Any], source: str = "case") -> Submissi
             measures=list(part1.get("measures", [])),
         ),
     )
+    submission.part1.indicators = narrative_indicators(submission.part1.overall + submission.part1.sub_goals)
     for position, table_spec in enumerate(spec.get("tables", []), start=1):
         submission.tables.append(table_from_case(table_spec, position))
     return submission

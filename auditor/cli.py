@@ -124,6 +124,7 @@ def _report_files(files: list[api.FileSummary], quiet: bool) -> None:
         err.print(
             f"✓ {escape(read.source)}：{escape(read.unit_name or '（单位未识别）')} "
             f"{read.year or '年度未识别'}，{read.tables} 张表，{read.rows} 行指标"
+            + (f"，第一部分另述 {read.statements} 条指标" if read.statements else "")
             + (f"，{len(read.warnings)} 条解析提示" if read.warnings else ""),
             soft_wrap=True,
         )

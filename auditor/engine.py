@@ -21,7 +21,7 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # checks that crashed on a submission
     waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
-    scores: list[float | None] = field(default_factory=list)  # specificity per indicator, table/row order
+    scores: list[float | None] = field(default_factory=list)  # specificity per indicator (ml.scoring.indicators_of order)
 
 
 class Engine:

@@ -157,12 +157,15 @@ class Narrative:
     sub_goals: list[str] = field(default_factory=list)  # 分项绩效目标
     measures: list[str] = field(default_factory=list)  # 工作保障措施
     other: list[str] = field(default_factory=list)  # prose outside those sections (cover, preamble)
+    # indicators stated in the prose ("绩效指标：…；…"), rows 1..n of table 0 (ingest/narrative_indicators.py)
+    indicators: list[Indicator] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "overall": list(self.overall),
             "sub_goals": list(self.sub_goals),
             "measures": list(self.measures),
+            "indicators": [i.to_dict() for i in self.indicators],
         }
 
     @property

@@ -47,6 +47,18 @@ def test_parse_corpus(tmp_path):
     assert sum(len(s["tables"]) for s in document["submissions"]) == sum(SEED_TABLE_COUNTS.values())
     first = document["submissions"][0]["tables"][0]
     assert first["budget"] == 130000.0 and first["money_unit"] == "元"
+    # Part 1's prose indicators (table 0) are listed and counted in the per-file line
+    assert [len(s["part1"]["indicators"]) for s in document["submissions"]] == [12, 46, 0, 35, 0]
+    assert "76 行指标，第一部分另述 12 条指标" in result.output
+
+
+def test_audit_scores_part1_statements(tmp_path):
+    result = runner.invoke(app, ["audit", str(seed_path("001")), "--out", str(tmp_path), "-q", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    statements = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))["submissions"][0]["part1"]["indicators"]
+    assert len(statements) == 46 and all(0.0 <= s["specificity"] <= 1.0 for s in statements)
+    score = {s["level3"]: s["specificity"] for s in statements}
+    assert score["行政审批工作完成率"] - score["意识形态工作提升"] > 0.3
 
 
 def test_audit_writes_findings_json(tmp_path):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .. import values
 from ..schema import Indicator, Narrative, ProjectTable, SchedulePoint, Submission
 from ..values import squash
+from .narrative_indicators import narrative_indicators
 from .rows import Row
 
 # ---------------------------------------------------------------- recognisers
@@ -139,6 +140,7 @@ def build_narrative(preamble: list[Row]) -> Narrative:
             # "2025年总体绩效目标" or "一、总体绩效目标" is a heading, not content
             continue
         target.append(text)
+    narrative.indicators = narrative_indicators(narrative.overall + narrative.sub_goals)
     return narrative
 
 

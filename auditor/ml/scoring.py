@@ -9,12 +9,13 @@ from .model import CategoryPrediction, LinearTextModel, predict_categories, spec
 
 
 def indicators_of(submission: Submission) -> list[Indicator]:
-    return [ind for table in submission.tables for ind in table.indicators]
+    """Every indicator the model scores: Part 1's statements (table 0), then each table's rows."""
+    return [*submission.part1.indicators, *(ind for table in submission.tables for ind in table.indicators)]
 
 
 def score_submission(submission: Submission, model: LinearTextModel | None) -> list[float | None]:
-    """Set `specificity` (0–1, three decimals) on every indicator and return the scores in table
-    and row order; without a model every score is None."""
+    """Set `specificity` (0–1, three decimals) on every indicator and return the scores in the
+    order of `indicators_of`; without a model every score is None."""
     rows = indicators_of(submission)
     if model is None:
         scores: list[float | None] = [None] * len(rows)

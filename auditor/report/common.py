@@ -166,6 +166,8 @@ def specificity_stats(indicators: Iterable[Indicator]) -> SpecificityStats:
 
 
 def all_indicators(submissions: Iterable[Submission]) -> list[Indicator]:
+    """The rows of the 绩效目标表, which the unit and table scores summarise. Part 1's prose
+    statements are scored too (findings.json `part1.indicators`) but are not rows of a table."""
     return [i for s in submissions for t in s.tables for i in t.indicators]
 
 

@@ -1,0 +1,95 @@
+"""Indicators stated in Part 1 prose (部门整体绩效目标), read as rows of a grid numbered 0.
+
+Part 1 often lists the unit's indicators in prose instead of a table, in two shapes:
+
+- a "绩效指标：" paragraph under each 分项绩效目标, items separated by "；" or "。"
+  ("绩效指标：各项工作群众满意率大于90%；工作完成率高于95%；党员队伍壮大。");
+- labelled items inside a project's paragraph, each item after its 二级 name
+  ("具体为:1、数量指标--残疾人保障率>=90%，质量指标--保障金使用质量>90%，…").
+
+They are indicators like the grid's rows (DESIGN.md: table 0 = Part 1), so they get a specificity
+score and can be labelled. Each item becomes an `Indicator` numbered 1..n in Part 1 order; its
+三级 is the statement's subject and its 指标值 the target that follows it ("大于90%"), when the
+statement has one. Items that state no 二级 leave level1/level2 blank.
+"""
+from __future__ import annotations
+
+import re
+
+from ..domain import LEVEL1_NAMES, LEVEL1_OF, LEVEL2_NAMES, level2_key
+from ..schema import Indicator
+from ..values import parse_value
+
+# "绩效指标：" opening a paragraph (also "绩效指标:" and "主要绩效指标：")
+_LIST_OPENING = re.compile(r"^\s*(?:主要)?绩效指标\s*[:：]\s*")
+# an item named by its 二级: "数量指标--残疾人保障率>=90%"; "可持续性发展指标" is a spelling of 可持续影响
+_LABELLED_ITEM = re.compile(
+    r"(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续(?:影响|性发展|发展)?|(?:服务对象)?满意度)指标"
+    r"\s*(?:--|—+|－+|-|：|:)\s*([^，,；;。]+)"
+)
+# item separators in a "绩效指标：" list. A comma stays inside an item ("做好群防群治工作，普及率…
+# 达到90%"), except an ASCII comma after a target, where the submitter ran two items together
+# ("新农合参合率高于95%,城乡居民低保保障率高达100%").
+_ITEM_SEPARATOR = re.compile(r"[；;。]|(?<=[%％上])\s*,")
+# where a statement's target begins: a comparator, a comparison with last year, a number, or a
+# change word that ends the statement or comes with a number ("…指数提高", "上升10%"; not "水平
+# 不断提高，促进…", where it is the verb of a longer aim). Searched from the third character on,
+# so that a statement opening with a verb ("提高粮食机收率上升10%") keeps it in its subject.
+_TARGET_START = re.compile(
+    r">=|<=|≥|≤|＞|＜|>|<|=|＝|大于|高于|高达|达到|不低于|不少于|不高于|低于|小于|不超过|超过|"
+    r"(?:相比|比|较|与)(?:去年|上年|上一年|往年)|同比|"
+    r"(?:上升|提高|降低|下降|减少|增长)(?=$|[^，,、]{0,4}[0-9０-９])|[0-9０-９]"
+)
+_MIN_SUBJECT = 2  # characters a subject keeps before its target can begin
+_TRIM = " ，,、：:"
+
+
+def split_statement(item: str) -> tuple[str, str]:
+    """("各项工作群众满意率", "大于90%") from "各项工作群众满意率大于90%"; ("党员队伍壮大", "")
+    when the statement has no target of its own."""
+    item = item.strip(_TRIM)
+    match = _TARGET_START.search(item, _MIN_SUBJECT)
+    if match is None:
+        return item, ""
+    subject, target = item[: match.start()].strip(_TRIM), item[match.start():].strip(_TRIM)
+    if len(subject) < _MIN_SUBJECT:
+        return item, ""
+    return subject, target
+
+
+def _is_statement(text: str) -> bool:
+    """At least two Chinese characters: a stray "村" left between two separators is not an item."""
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 2
+
+
+def _listed_items(paragraph: str) -> list[tuple[str, str]]:
+    """("", item) for each item of a "绩效指标：" paragraph; [] for any other paragraph."""
+    opening = _LIST_OPENING.match(paragraph)
+    if opening is None:
+        return []
+    items = _ITEM_SEPARATOR.split(paragraph[opening.end():])
+    return [("", item.strip(_TRIM)) for item in items if _is_statement(item)]
+
+
+def _labelled_items(paragraph: str) -> list[tuple[str, str]]:
+    """(二级 as written, item) for each "数量指标--…" item of a paragraph."""
+    return [(m.group(1), m.group(2).strip(_TRIM)) for m in _LABELLED_ITEM.finditer(paragraph)
+            if _is_statement(m.group(2))]
+
+
+def narrative_indicators(paragraphs: list[str]) -> list[Indicator]:
+    """The indicators stated in Part 1's paragraphs, numbered 1..n in reading order."""
+    indicators: list[Indicator] = []
+    for paragraph in paragraphs:
+        for written_level2, item in _listed_items(paragraph) or _labelled_items(paragraph):
+            key = level2_key(written_level2 + "指标") if written_level2 else None
+            level2 = LEVEL2_NAMES[key] if key else ""
+            # the 一级 is implied by the 二级 (满意度 may sit under 效益 too; its own 一级 is the norm)
+            level1 = LEVEL1_NAMES[min(LEVEL1_OF[key], key=("output", "benefit", "satisfaction", "cost").index)] if key else ""
+            subject, target = split_statement(item)
+            indicator = Indicator(row=len(indicators) + 1, level1=level1, level2=level2, level3=subject,
+                                  description="", value=target, basis="",
+                                  raw={"level3": subject, "value": target, "statement": item})
+            indicator.parsed = parse_value(target)
+            indicators.append(indicator)
+    return indicators

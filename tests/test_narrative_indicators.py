@@ -1,0 +1,76 @@
+"""Indicators stated in Part 1 prose (table 0): read from the real seed text, split into subject
+and target, and scored like grid rows."""
+from __future__ import annotations
+
+import pytest
+
+from auditor.cases import submission_from_case
+from auditor.config import Config
+from auditor.engine import Engine
+from auditor.ingest.narrative_indicators import narrative_indicators, split_statement
+
+
+def _rows(submission) -> list[tuple[str, str, str]]:
+    return [(i.level2, i.level3, i.value) for i in submission.part1.indicators]
+
+
+def test_statement_counts_per_seed(seeds):
+    # counted by hand in the seeds' Part 1: 000 has eleven "绩效指标：" lines, one with two
+    # sentences; 001 six lists (one stray "村；" is not an item); 003 five projects of seven
+    # labelled items; 002 and 004 state goals only
+    assert {prefix: len(s.part1.indicators) for prefix, s in seeds.items()} == {
+        "000": 12, "001": 46, "002": 0, "003": 35, "004": 0}
+    for submission in seeds.values():
+        assert [i.row for i in submission.part1.indicators] == list(range(1, len(submission.part1.indicators) + 1))
+
+
+def test_a_list_paragraph_gives_one_row_per_item(seeds):
+    rows = _rows(seeds["001"])
+    assert rows[:5] == [("", "各项工作群众满意率", "大于90%"), ("", "工作完成率", "高于95%"), ("", "党员队伍壮大", ""),
+                        ("", "完成党组织换届任务", ""), ("", "意识形态工作提升", "")]
+    # an ASCII comma after a target separates two items run together
+    assert ("", "新农合参合率", "高于95%") in rows and ("", "城乡居民低保保障率", "高达100%") in rows
+    assert all(level3 != "村" for _, level3, _ in rows)
+
+
+def test_labelled_items_carry_their_second_level(seeds):
+    submission = seeds["003"]
+    assert _rows(submission)[:7] == [
+        ("数量指标", "残疾人保障率", ">=90%"), ("质量指标", "保障金使用质量", ">90%"), ("时效指标", "完成率", ">90%"),
+        ("社会效益指标", "社会影响力水平", ">90%"), ("生态效益指标", "保护生态平衡", ">90%"),
+        ("可持续影响指标", "长效机制", ">90%"), ("服务对象满意度指标", "群众满意率", ">90%")]
+    first = submission.part1.indicators[0]
+    assert (first.level1, first.parsed.kind, first.parsed.comparator, first.parsed.number) == ("产出指标", "percent", "≥", 90)
+    # "可持续性发展指标--建立长效机制平衡发展>=95%" is the 可持续影响 category spelled another way
+    assert ("可持续影响指标", "建立长效机制平衡发展", ">=95%") in _rows(submission)
+
+
+@pytest.mark.parametrize("item, expected", [
+    ("提高粮食机收率上升10%", ("提高粮食机收率", "上升10%")),  # the opening verb stays in the subject
+    ("土地流转比去年提高5%", ("土地流转", "比去年提高5%")),
+    ("群众幸福指数较去年同期水平提高", ("群众幸福指数", "较去年同期水平提高")),
+    ("使群众满意度幸福指数提高", ("使群众满意度幸福指数", "提高")),  # a change word ending the statement
+    ("公共文化服务水平不断提高，促进文化影响力日益扩大", ("公共文化服务水平不断提高，促进文化影响力日益扩大", "")),
+    ("群众满意度90%以上", ("群众满意度", "90%以上")),
+    ("党员队伍壮大", ("党员队伍壮大", "")),
+    ("残疾人保障率>=90%", ("残疾人保障率", ">=90%")),
+    ("90%以上", ("90%以上", "")),  # no subject: the item is kept whole
+])
+def test_split_statement(item, expected):
+    assert split_statement(item) == expected
+
+
+def test_only_indicator_paragraphs_are_read():
+    assert narrative_indicators(["绩效目标：群众满意率达到90%以上。", "完成率达到95%，保障工作正常开展。",
+                                 "具体为：按时完成数量指标的填报。"]) == []
+
+
+def test_part1_statements_reach_findings_json_with_a_score():
+    case = {"submission": {"part1": {"sub_goals": ["绩效指标：群众满意率达到90%以上；加强服务型政府建设。"]},
+                           "tables": [{"project": "示例项目"}]}}
+    submission = submission_from_case(case)
+    result = Engine(Config(select=["VALUE_VAGUE"])).audit(submission)
+    part1 = submission.to_dict()["part1"]["indicators"]
+    assert [(i["level3"], i["value"]) for i in part1] == [("群众满意率", "达到90%以上"), ("加强服务型政府建设", "")]
+    measurable, vague = (i["specificity"] for i in part1)
+    assert measurable > vague and result.scores[:2] == [measurable, vague]
