@@ -53,9 +53,12 @@ def test_every_seed_row_is_labelled_once(seeds, labelled):
     assert problems == []
     total = sum(len(t.indicators) for s in seeds for t in s.tables)
     assert len([r for r in rows if r.source_kind == "seed"]) == total
+    assert len([r for r in rows if r.source_kind == "part1"]) == sum(len(s.part1.indicators) for s in seeds) > 0
     assert len([r for r in rows if r.source_kind == "cell_only"]) == len(_cell_only_records(seeds))
     assert len(rows) == len({r.key for r in rows})
-    assert {r.category for r in rows} <= set(CATEGORIES)
+    assert {r.category for r in rows} - {None} <= set(CATEGORIES)
+    # only a Part 1 statement that names no 二级 may leave its category open (GUIDE.md §6)
+    assert all(r.source_kind == "part1" and not r.indicator.level2 for r in rows if r.category is None)
     assert {r.specificity for r in rows} == {0, 1, 2}
     assert all(r.origin for r in rows if r.source_kind == "cell_only")
 
@@ -66,6 +69,8 @@ def test_a_label_whose_row_text_changed_is_refused(seeds, tmp_path):
     target = tmp_path / "000_6ab5f2bce6e16cff.csv"
     with open(target, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    # 000's first two labels are Part 1 statements: they join as strictly as grid rows
+    assert rows[0]["table"] == rows[1]["table"] == "0"
     rows[0]["level3"] = "别的指标"
     rows[1]["table"] = "99"
     write_label_csv(target, rows)
@@ -73,7 +78,29 @@ def test_a_label_whose_row_text_changed_is_refused(seeds, tmp_path):
     assert len(problems) == 2
     assert "文字已变" in problems[0] and "别的指标" in problems[0]
     assert "找不到" in problems[1] and "表99" in problems[1]
-    assert len([r for r in joined if r.source_kind == "seed"]) == sum(len(t.indicators) for s in seeds for t in s.tables) - 2
+    documents = sum(len(t.indicators) for s in seeds for t in s.tables) + sum(len(s.part1.indicators) for s in seeds)
+    assert len([r for r in joined if r.source_kind != "cell_only"]) == documents - 2
+
+
+def _with_label_files(tmp_path: Path, change) -> Path:
+    """A copy of the bundled label files with `change(record)` applied to every record."""
+    for path in sorted(LABELS.glob("*.csv")):
+        records = [change(rec) for rec in read_label_csv(path)]
+        write_label_csv(tmp_path / path.name, records, CSV_COLUMNS + ((ORIGIN_COLUMN,) if ORIGIN_COLUMN in records[0] else ()))
+    return tmp_path
+
+
+def test_only_a_part1_statement_without_a_second_level_may_leave_its_category_open(seeds, tmp_path):
+    def open_category(rec):
+        return {**rec, "category": ""} if rec["submission"].startswith(("001_", "003_")) and rec["table"] == "0" else rec
+
+    with pytest.raises(LabelError, match=r"003_9c312dd3bf4e2b5d\.csv 第2行：category “”"):
+        join_labels(seeds, _with_label_files(tmp_path, open_category))
+    (tmp_path / "003_9c312dd3bf4e2b5d.csv").unlink()
+    rows, _ = join_labels(seeds, tmp_path)
+    statements = [r for r in rows if r.submission.startswith("001_") and r.source_kind == "part1"]
+    assert len(statements) == 46 and all(r.category is None for r in statements)
+    assert all(r.category for r in rows if r.source_kind != "part1")
 
 
 def test_numpy_scorer_reproduces_scikit_learn(labelled):
@@ -82,6 +109,9 @@ def test_numpy_scorer_reproduces_scikit_learn(labelled):
     train_rows = [r for r in rows if r.submission != "001_283747494657e68c"]
     test_rows = [r for r in rows if r.submission == "001_283747494657e68c"]
     for kind, target in (("specificity", lambda r: str(r.specificity)), ("category", lambda r: r.category)):
+        if kind == "category":  # the category model learns from the rows with a category label
+            train_rows = [r for r in train_rows if r.category is not None]
+            test_rows = [r for r in test_rows if r.category is not None]
         docs, dense = training._inputs(train_rows, kind)
         design, clf = training._fit(docs, dense, np.array([target(r) for r in train_rows]), 4.0)
         model = training._export(kind, design, clf, temperature=1.0)
@@ -282,13 +312,16 @@ def test_a_cell_only_row_is_built_like_the_parsed_row(seeds, tmp_path):
     """Every seed row written as a cell-only row (another submission name, an origin) gives the
     parsed row's cells, parsed value and features; with its own submission name and an origin it
     still joins the parsed document strictly."""
+    def grid_rows(sub):  # a cell-only row is a grid row (table ≥ 1); Part 1 statements are table 0
+        return [rec for rec in skeleton_rows(sub) if rec["table"] != "0"]
+
     records = []
     for sub in seeds:
-        for rec in skeleton_rows(sub):
+        for rec in grid_rows(sub):
             records.append({**rec, "submission": f"copy_{rec['submission']}", "specificity": "1",
                             "category": CATEGORIES[0], ORIGIN_COLUMN: "https://example.org/copy"})
-    joined_rec = {**skeleton_rows(seeds[0])[0], "specificity": "2", "category": CATEGORIES[0], ORIGIN_COLUMN: "x"}
-    changed_rec = {**skeleton_rows(seeds[0])[1], "value": "别的值", "specificity": "2", "category": CATEGORIES[0],
+    joined_rec = {**grid_rows(seeds[0])[0], "specificity": "2", "category": CATEGORIES[0], ORIGIN_COLUMN: "x"}
+    changed_rec = {**grid_rows(seeds[0])[1], "value": "别的值", "specificity": "2", "category": CATEGORIES[0],
                    ORIGIN_COLUMN: "x"}
     _write_labels(tmp_path / "copies.csv", records + [joined_rec, changed_rec])
     rows, problems = join_labels(seeds, tmp_path)

@@ -4,6 +4,9 @@ A label file holds one row per indicator, keyed by (submission, table, row) with
 copied beside the labels. The copy is what makes the join safe: when the parser or a seed changes,
 a label whose text no longer matches its row is reported instead of being trained on silently.
 
+Part 1 statements (GUIDE.md §6) are rows of table 0, joined like grid rows. One that names no 二级
+and whose category cannot be told may leave `category` empty: it is a specificity example only.
+
 Cell-only rows (GUIDE.md §5): a label file may add an `origin` column. A row of such a file whose
 submission has no parsed document is built from its own cells, the way ingest builds a parsed row,
 and `origin` says where the cells were copied from. Those rows are validated strictly instead.
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain import LEVEL2_NAMES, LEVEL2_ORDER
-from ..schema import Indicator, ProjectTable, Submission
+from ..schema import Indicator, Submission
 
 # The nine 二级 categories (RULEBOOK 1) in their canonical spelling and the grid's order; labels
 # use these names (domain.py owns both the names and the order).
@@ -28,8 +31,11 @@ LABEL_COLUMNS = ("specificity", "category", "note")
 CSV_COLUMNS = ("submission", "table", "row", *TEXT_COLUMNS, *LABEL_COLUMNS)
 # optional last column: the source (URL) of a row labelled from its cells alone
 ORIGIN_COLUMN = "origin"
-# how a labelled row got its indicator: joined to a parsed corpus document, or built from its cells
-SOURCE_KINDS = ("seed", "cell_only")
+# how a labelled row got its indicator: joined to a parsed corpus document's grid, built from its
+# cells, or joined to a statement in a parsed document's Part 1 prose (table 0)
+SOURCE_KINDS = ("seed", "cell_only", "part1")
+PART1_TABLE = 0  # DESIGN.md: table 0 is Part 1
+PART1_PROJECT = "部门整体绩效目标"  # the `project` cell of a Part 1 statement's label
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class LabelledRow:
     project: str
     fund_use: str
     specificity: int
-    category: str
+    category: str | None  # None: a Part 1 statement whose category cannot be told (GUIDE.md §6)
     origin: str = ""  # cell-only rows: where the cells were copied from; "" for joined rows
 
     @property
@@ -51,7 +57,9 @@ class LabelledRow:
 
     @property
     def source_kind(self) -> str:
-        return SOURCE_KINDS[1] if self.origin else SOURCE_KINDS[0]
+        if self.origin:
+            return SOURCE_KINDS[1]
+        return SOURCE_KINDS[2] if self.table == PART1_TABLE else SOURCE_KINDS[0]
 
 
 class LabelError(ValueError):
@@ -63,18 +71,25 @@ def submission_id(source: str | Path) -> str:
     return Path(source).stem
 
 
+def labelled_grids(submission: Submission) -> list[tuple[int, str, str, list[Indicator]]]:
+    """(table number, project, 资金用途, indicators) for Part 1's statements (table 0) and then
+    each table: every indicator a label may name."""
+    part1 = [(PART1_TABLE, PART1_PROJECT, "", submission.part1.indicators)] if submission.part1.indicators else []
+    return part1 + [(t.number, t.project, t.fund_use, t.indicators) for t in submission.tables]
+
+
 def skeleton_rows(submission: Submission) -> list[dict[str, str]]:
-    """The unlabelled CSV rows for one parsed submission, in table and row order."""
+    """The unlabelled CSV rows for one parsed submission: Part 1 statements, then table and row order."""
     sid = submission_id(submission.source)
     out = []
-    for table in submission.tables:
-        for ind in table.indicators:
+    for number, project, _, indicators in labelled_grids(submission):
+        for ind in indicators:
             out.append(
                 {
                     "submission": sid,
-                    "table": str(table.number),
+                    "table": str(number),
                     "row": str(ind.row),
-                    "project": table.project,
+                    "project": project,
                     "level1": ind.level1,
                     "level2": ind.level2,
                     "level3": ind.level3,
@@ -108,7 +123,8 @@ def read_label_csv(path: Path) -> list[dict[str, str]]:
         return list(reader)
 
 
-def _check_label(path: Path, line: int, rec: dict[str, str]) -> tuple[int, str]:
+def _check_label(path: Path, line: int, rec: dict[str, str], category_optional: bool = False) -> tuple[int, str | None]:
+    """(specificity, category); an empty category is None where `category_optional` allows it."""
     try:
         spec = int(rec["specificity"])
     except ValueError:
@@ -116,6 +132,8 @@ def _check_label(path: Path, line: int, rec: dict[str, str]) -> tuple[int, str]:
     if spec not in SPECIFICITY_LEVELS:
         raise LabelError(f"{path.name} 第{line}行：specificity 应为 0/1/2，实为“{spec}”")
     cat = rec["category"].strip()
+    if not cat and category_optional:
+        return spec, None
     if cat not in CATEGORIES:
         raise LabelError(f"{path.name} 第{line}行：category “{cat}” 不是九个二级指标之一")
     return spec, cat
@@ -163,13 +181,13 @@ def join_labels(
     row's text changed since labelling). Rows without a label are simply absent. Raises LabelError
     for a label that is wrong in itself (bad key or label, duplicate key, bad cell-only row).
     """
-    by_key: dict[tuple[str, int, int], tuple[ProjectTable, Indicator]] = {}
+    by_key: dict[tuple[str, int, int], tuple[str, str, Indicator]] = {}
     documents = {submission_id(sub.source) for sub in submissions}
     for sub in submissions:
         sid = submission_id(sub.source)
-        for table in sub.tables:
-            for ind in table.indicators:
-                by_key[(sid, table.number, ind.row)] = (table, ind)
+        for number, project, fund_use, indicators in labelled_grids(sub):
+            for ind in indicators:
+                by_key[(sid, number, ind.row)] = (project, fund_use, ind)
     rows: list[LabelledRow] = []
     problems: list[str] = []
     seen: dict[tuple[str, int, int], str] = {}
@@ -185,7 +203,7 @@ def join_labels(
             if key not in by_key:
                 problems.append(f"{path.name} 第{line}行：找不到 {key[0]} 表{key[1]} 第{key[2]}行")
                 continue
-            table, ind = by_key[key]
+            project, fund_use, ind = by_key[key]
             changed = [c for c in TEXT_COLUMNS[1:] if (rec.get(c) or "") != getattr(ind, c)]
             if changed:
                 problems.append(
@@ -193,14 +211,15 @@ def join_labels(
                     f"标注时“{rec['level3']}｜{rec['value']}”，现为“{ind.level3}｜{ind.value}”）"
                 )
                 continue
-            spec, cat = _check_label(path, line, rec)
+            # a Part 1 statement that names no 二级 has no declared category to fall back on (§6)
+            spec, cat = _check_label(path, line, rec, category_optional=key[1] == PART1_TABLE and not ind.level2)
             rows.append(
                 LabelledRow(
                     submission=key[0],
                     table=key[1],
                     indicator=ind,
-                    project=table.project,
-                    fund_use=table.fund_use,
+                    project=project,
+                    fund_use=fund_use,
                     specificity=spec,
                     category=cat,
                 )

@@ -28,7 +28,8 @@ from .model import CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel
 
 # Hyper-parameters. Chosen from a small grid (C 1–32, dense weight 0–4, n-grams 1–2 … 1–4, min_df
 # 1–3; about 25 settings) on the same grouped cross-validation of the seed rows, so the card's
-# seed figures are mildly optimistic; deliberately not re-tuned when cell-only rows were added. A low dense weight regularises the dense block harder than the text;
+# seed figures are mildly optimistic; deliberately not re-tuned when cell-only and Part 1 rows were added.
+# A low dense weight regularises the dense block harder than the text;
 # min_df 2 drops n-grams one row alone has; class weights make rare categories (生态效益) count.
 C_SPECIFICITY = 8.0
 C_CATEGORY = 32.0
@@ -171,7 +172,7 @@ def _reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 5) -> 
 
 
 def _by_source(rows: list[LabelledRow]) -> dict[str, np.ndarray]:
-    """Row mask per source kind present (seed rows, cell-only rows)."""
+    """Row mask per source kind present (grid rows, cell-only rows, Part 1 statements)."""
     kinds = np.array([r.source_kind for r in rows])
     return {kind: kinds == kind for kind in SOURCE_KINDS if (kinds == kind).any()}
 
@@ -344,14 +345,16 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
     if len({r.submission for r in rows}) < 2:
         raise ValueError(f"{label_dir} 中的标注少于两份材料，无法按材料分组做交叉验证")
     spec_metrics, spec_by_source, spec_t = evaluate_specificity(rows)
-    cat_metrics, cat_by_source, cat_t, cat_p, cat_classes = evaluate_category(rows)
-    mismatch = mismatch_threshold(rows, cat_p, cat_classes)
+    # Part 1 statements whose category cannot be told (GUIDE.md §6) are specificity examples only
+    cat_rows = [r for r in rows if r.category is not None]
+    cat_metrics, cat_by_source, cat_t, cat_p, cat_classes = evaluate_category(cat_rows)
+    mismatch = mismatch_threshold(cat_rows, cat_p, cat_classes)
 
     docs, dense = _inputs(rows, "specificity")
     design, clf = _fit(docs, dense, np.array([str(r.specificity) for r in rows]), C_SPECIFICITY)
     specificity = _export("specificity", design, clf, spec_t)
-    docs, dense = _inputs(rows, "category")
-    design, clf = _fit(docs, dense, np.array([r.category for r in rows]), C_CATEGORY)
+    docs, dense = _inputs(cat_rows, "category")
+    design, clf = _fit(docs, dense, np.array([r.category for r in cat_rows]), C_CATEGORY)
     category = _export("category", design, clf, cat_t)
     category.flag_threshold = float(mismatch["threshold"])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -364,12 +367,15 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
         "data": {"labels": str(label_dir), "sha256": label_data_hash(label_dir), "rows": len(rows),
                  "submissions": sorted({r.submission for r in rows}), "sources": _sources(rows),
                  "specificity_counts": counts,
-                 "category_counts": {c: sum(1 for r in rows if r.category == c) for c in CATEGORIES}},
+                 "category_rows": len(cat_rows),
+                 "category_counts": {c: sum(1 for r in cat_rows if r.category == c) for c in CATEGORIES}},
         "libraries": _versions(),
         "evaluation": "leave-one-submission-out cross-validation (grouped by submission: each parsed seed and "
                       "each excerpt of cell-only rows is one group); temperatures fitted on the out-of-fold "
                       "logits of all rows; metrics_by_source: the same out-of-fold predictions restricted to "
-                      "one source kind (seed, cell_only)",
+                      "one source kind (seed: grid rows of a parsed submission, cell_only: rows built from "
+                      "their cells, part1: statements in a parsed submission's Part 1 prose); the category "
+                      "model uses the rows with a category label (category_rows)",
         "models": {
             "specificity": _card_entry(SPECIFICITY_FILE, "specificity label 0/1/2; score = E[label] / 2 in 0–1",
                                        C_SPECIFICITY, SPECIFICITY_FIELDS, SPECIFICITY_DENSE, specificity, spec_metrics,
