@@ -42,7 +42,7 @@ def submission_from_case(case: dict[str, Any], source: str = "case") -> Submissi
             measures=list(part1.get("measures", [])),
         ),
     )
-    submission.part1.indicators = narrative_indicators(submission.part1.overall + submission.part1.sub_goals)
+    submission.part1.indicators = narrative_indicators(submission.part1)
     for position, table_spec in enumerate(spec.get("tables", []), start=1):
         submission.tables.append(table_from_case(table_spec, position))
     return submission

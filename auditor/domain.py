@@ -76,6 +76,14 @@ LEVEL1_OF = {
     # older templates (and some provinces) list 社会公众或服务对象满意度 under 效益/效果
     "satisfaction": {"satisfaction", "benefit"},
 }
+
+
+def usual_level1(level2: str) -> str:
+    """The 一级 key a 二级 key normally sits under: 产出 for outputs, 满意度 for satisfaction
+    (its own 一级 in the current template), 效益 for the rest."""
+    return "output" if level2 in OUTPUT_KEYS else "satisfaction" if level2 == "satisfaction" else "benefit"
+
+
 # the order in which the grid normally lists the 二级 (used for cut-off documents)
 LEVEL2_ORDER = ("quantity", "quality", "timeliness", "cost", "economic", "social", "ecological",
                 "sustainable", "satisfaction")
@@ -365,8 +373,7 @@ def assess_fit(indicator: Any, params: dict[str, Any] | None = None) -> FitVerdi
         return None
     level1 = level1_key(indicator.level1)
     if level1 is not None and level1 not in LEVEL1_OF[declared]:
-        right = "output" if declared in OUTPUT_KEYS else "satisfaction" if declared == "satisfaction" else "benefit"
-        return FitVerdict("level1", declared, right, "indicator", "", [], 0.0, 1.0, False)
+        return FitVerdict("level1", declared, usual_level1(declared), "indicator", "", [], 0.0, 1.0, False)
 
     label = category_label(indicator.level3 or "")
     if label is not None and label != declared:

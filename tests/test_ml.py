@@ -163,6 +163,7 @@ def test_bundled_models_come_from_the_bundled_labels(tmp_path):
     for kind in ("specificity", "category"):
         assert fresh["models"][kind]["metrics"] == card["models"][kind]["metrics"]
         assert fresh["models"][kind]["metrics_by_source"] == card["models"][kind]["metrics_by_source"]
+    assert fresh["models"]["category"]["level_mismatch"] == card["models"]["category"]["level_mismatch"]
     for name in (SPECIFICITY_FILE, CATEGORY_FILE):
         new, old = LinearTextModel.load(tmp_path / name), LinearTextModel.load(models_dir() / name)
         assert new.vocabulary == old.vocabulary
@@ -197,11 +198,12 @@ def test_specificity_ranks_vague_rows_below_measurable_ones():
 
 
 def test_every_audited_indicator_gets_a_score(seeds):
-    submission = read_submission(SEEDS[2])
-    Engine(Config(select=["VALUE_VAGUE"])).audit(submission)
-    scores = [i.specificity for t in submission.tables for i in t.indicators]
+    submission = read_submission(SEEDS[1])  # 001: table rows and Part 1 statements
+    result = Engine(Config(select=["VALUE_VAGUE"])).audit(submission)
+    scores = [i.specificity for i in (*submission.part1.indicators, *(i for t in submission.tables for i in t.indicators))]
+    assert len(submission.part1.indicators) == 46 and result.scores == scores
     assert all(isinstance(s, float) and 0.0 <= s <= 1.0 for s in scores)
-    assert Engine(Config(select=["VALUE_VAGUE"]), models=None).audit(read_submission(SEEDS[2])).scores == [None] * len(scores)
+    assert Engine(Config(select=["VALUE_VAGUE"]), models=None).audit(read_submission(SEEDS[1])).scores == [None] * len(scores)
 
 
 # ------------------------------------------------------------------------------------------------

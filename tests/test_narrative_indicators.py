@@ -8,6 +8,7 @@ from auditor.cases import submission_from_case
 from auditor.config import Config
 from auditor.engine import Engine
 from auditor.ingest.narrative_indicators import narrative_indicators, split_statement
+from auditor.schema import Narrative
 
 
 def _rows(submission) -> list[tuple[str, str, str]]:
@@ -39,6 +40,7 @@ def test_labelled_items_carry_their_second_level(seeds):
         ("数量指标", "残疾人保障率", ">=90%"), ("质量指标", "保障金使用质量", ">90%"), ("时效指标", "完成率", ">90%"),
         ("社会效益指标", "社会影响力水平", ">90%"), ("生态效益指标", "保护生态平衡", ">90%"),
         ("可持续影响指标", "长效机制", ">90%"), ("服务对象满意度指标", "群众满意率", ">90%")]
+    assert submission.part1.indicators[6].level1 == "满意度指标"  # satisfaction has its own 一级
     first = submission.part1.indicators[0]
     assert (first.level1, first.parsed.kind, first.parsed.comparator, first.parsed.number) == ("产出指标", "percent", "≥", 90)
     # "可持续性发展指标--建立长效机制平衡发展>=95%" is the 可持续影响 category spelled another way
@@ -55,22 +57,41 @@ def test_labelled_items_carry_their_second_level(seeds):
     ("党员队伍壮大", ("党员队伍壮大", "")),
     ("残疾人保障率>=90%", ("残疾人保障率", ">=90%")),
     ("90%以上", ("90%以上", "")),  # no subject: the item is kept whole
+    ("2023年群众满意率达到90%以上", ("2023年群众满意率", "达到90%以上")),  # a year is part of the subject
+    ("PM2.5平均浓度低于35微克", ("PM2.5平均浓度", "低于35微克")),
 ])
 def test_split_statement(item, expected):
     assert split_statement(item) == expected
 
 
 def test_only_indicator_paragraphs_are_read():
-    assert narrative_indicators(["绩效目标：群众满意率达到90%以上。", "完成率达到95%，保障工作正常开展。",
-                                 "具体为：按时完成数量指标的填报。"]) == []
+    assert narrative_indicators(Narrative(sub_goals=["绩效目标：群众满意率达到90%以上。", "完成率达到95%，保障工作正常开展。",
+                                                     "具体为：按时完成数量指标的填报。"])) == []
 
 
 def test_part1_statements_reach_findings_json_with_a_score():
     case = {"submission": {"part1": {"sub_goals": ["绩效指标：群众满意率达到90%以上；加强服务型政府建设。"]},
-                           "tables": [{"project": "示例项目"}]}}
+                           "tables": [{"project": "示例项目", "indicators": [
+                               ["产出指标", "数量指标", "培训人次", "参加培训的人次", "≥300人次", "培训方案"]]}]}}
     submission = submission_from_case(case)
     result = Engine(Config(select=["VALUE_VAGUE"])).audit(submission)
-    part1 = submission.to_dict()["part1"]["indicators"]
+    document = submission.to_dict()
+    part1 = document["part1"]["indicators"]
     assert [(i["level3"], i["value"]) for i in part1] == [("群众满意率", "达到90%以上"), ("加强服务型政府建设", "")]
     measurable, vague = (i["specificity"] for i in part1)
-    assert measurable > vague and result.scores[:2] == [measurable, vague]
+    # the engine's scores run Part 1 first, then the tables' rows
+    assert measurable > vague and result.scores == [measurable, vague, document["tables"][0]["indicators"][0]["specificity"]]
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    # a numbered opening, labelled items inside a list, a line break between items, list numbering
+    ("一、绩效指标为：1、数量指标：培训人数100人；2、质量指标：合格率达到95%\n工作完成率高于95%.",
+     [("产出指标", "数量指标", "培训人数", "100人"), ("产出指标", "质量指标", "合格率", "达到95%"),
+      ("", "", "工作完成率", "高于95%")]),
+    # satisfaction sits under its own 一级
+    ("具体为：满意度指标--群众满意率>=95%。", [("满意度指标", "服务对象满意度指标", "群众满意率", ">=95%")]),
+    ("绩效指标：详见各项目绩效目标表", []),  # a pointer, not an indicator
+])
+def test_list_and_label_shapes(paragraph, expected):
+    got = [(i.level1, i.level2, i.level3, i.value) for i in narrative_indicators(Narrative(sub_goals=[paragraph]))]
+    assert got == expected

@@ -140,7 +140,7 @@ def build_narrative(preamble: list[Row]) -> Narrative:
             # "2025年总体绩效目标" or "一、总体绩效目标" is a heading, not content
             continue
         target.append(text)
-    narrative.indicators = narrative_indicators(narrative.overall + narrative.sub_goals)
+    narrative.indicators = narrative_indicators(narrative)
     return narrative
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 
-from ..domain import LEVEL1_NAMES, LEVEL1_OF, LEVEL2_NAMES, level2_key
-from ..schema import Indicator
+from ..domain import LEVEL1_NAMES, LEVEL2_NAMES, level2_key, usual_level1
+from ..schema import Indicator, Narrative
 from ..values import parse_value
 
-# "绩效指标：" opening a paragraph (also "绩效指标:" and "主要绩效指标：")
-_LIST_OPENING = re.compile(r"^\s*(?:主要)?绩效指标\s*[:：]\s*")
+# "绩效指标：" opening a paragraph (also "一、主要绩效指标为：", "年度绩效指标:")
+_NUMBERING = r"(?:[0-9０-９]+[、.．]|[（(][0-9０-９一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
+_LIST_OPENING = re.compile(rf"^\s*{_NUMBERING}?\s*(?:主要|年度|具体)?绩效指标(?:为|是|包括)?\s*[:：]\s*")
+_ITEM_NUMBERING = re.compile(rf"^\s*{_NUMBERING}\s*")
+_REFERENCE = re.compile(r"^(?:详见|参见|见)")  # "详见各项目绩效目标表": a pointer, not an indicator
 # an item named by its 二级: "数量指标--残疾人保障率>=90%"; "可持续性发展指标" is a spelling of 可持续影响
 _LABELLED_ITEM = re.compile(
     r"(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续(?:影响|性发展|发展)?|(?:服务对象)?满意度)指标"
@@ -30,7 +33,7 @@ _LABELLED_ITEM = re.compile(
 # item separators in a "绩效指标：" list. A comma stays inside an item ("做好群防群治工作，普及率…
 # 达到90%"), except an ASCII comma after a target, where the submitter ran two items together
 # ("新农合参合率高于95%,城乡居民低保保障率高达100%").
-_ITEM_SEPARATOR = re.compile(r"[；;。]|(?<=[%％上])\s*,")
+_ITEM_SEPARATOR = re.compile(r"[；;。\n]|(?<=[%％上])\s*,")
 # where a statement's target begins: a comparator, a comparison with last year, a number, or a
 # change word that ends the statement or comes with a number ("…指数提高", "上升10%"; not "水平
 # 不断提高，促进…", where it is the verb of a longer aim). Searched from the third character on,
@@ -38,10 +41,12 @@ _ITEM_SEPARATOR = re.compile(r"[；;。]|(?<=[%％上])\s*,")
 _TARGET_START = re.compile(
     r">=|<=|≥|≤|＞|＜|>|<|=|＝|大于|高于|高达|达到|不低于|不少于|不高于|低于|小于|不超过|超过|"
     r"(?:相比|比|较|与)(?:去年|上年|上一年|往年)|同比|"
-    r"(?:上升|提高|降低|下降|减少|增长)(?=$|[^，,、]{0,4}[0-9０-９])|[0-9０-９]"
+    r"(?:上升|提高|降低|下降|减少|增长)(?=$|[^，,、]{0,4}[0-9０-９])|"
+    # a number, but not one inside the subject: a year ("2023年群众满意率…"), "PM2.5"
+    r"(?<![A-Za-z0-9.．])(?![12][0-9]{3}年)[0-9０-９]"
 )
 _MIN_SUBJECT = 2  # characters a subject keeps before its target can begin
-_TRIM = " ，,、：:"
+_TRIM = " ，,、：:.．"
 
 
 def split_statement(item: str) -> tuple[str, str]:
@@ -63,12 +68,20 @@ def _is_statement(text: str) -> bool:
 
 
 def _listed_items(paragraph: str) -> list[tuple[str, str]]:
-    """("", item) for each item of a "绩效指标：" paragraph; [] for any other paragraph."""
+    """(二级 as written or "", item) for each item of a "绩效指标：" paragraph; [] for any other
+    paragraph. An item may name its 二级 ("绩效指标：数量指标：培训人数100人；…")."""
     opening = _LIST_OPENING.match(paragraph)
     if opening is None:
         return []
-    items = _ITEM_SEPARATOR.split(paragraph[opening.end():])
-    return [("", item.strip(_TRIM)) for item in items if _is_statement(item)]
+    items = []
+    for item in _ITEM_SEPARATOR.split(paragraph[opening.end():]):
+        item = _ITEM_NUMBERING.sub("", item).strip(_TRIM)
+        labelled = _LABELLED_ITEM.fullmatch(item)
+        if labelled:
+            items.append((labelled.group(1), labelled.group(2).strip(_TRIM)))
+        elif _is_statement(item) and not _REFERENCE.match(item):
+            items.append(("", item))
+    return items
 
 
 def _labelled_items(paragraph: str) -> list[tuple[str, str]]:
@@ -77,19 +90,16 @@ def _labelled_items(paragraph: str) -> list[tuple[str, str]]:
             if _is_statement(m.group(2))]
 
 
-def narrative_indicators(paragraphs: list[str]) -> list[Indicator]:
-    """The indicators stated in Part 1's paragraphs, numbered 1..n in reading order."""
+def narrative_indicators(narrative: Narrative) -> list[Indicator]:
+    """The indicators stated in Part 1's goals (总体 and 分项), numbered 1..n in reading order."""
     indicators: list[Indicator] = []
-    for paragraph in paragraphs:
+    for paragraph in (*narrative.overall, *narrative.sub_goals):
         for written_level2, item in _listed_items(paragraph) or _labelled_items(paragraph):
             key = level2_key(written_level2 + "指标") if written_level2 else None
-            level2 = LEVEL2_NAMES[key] if key else ""
-            # the 一级 is implied by the 二级 (满意度 may sit under 效益 too; its own 一级 is the norm)
-            level1 = LEVEL1_NAMES[min(LEVEL1_OF[key], key=("output", "benefit", "satisfaction", "cost").index)] if key else ""
             subject, target = split_statement(item)
-            indicator = Indicator(row=len(indicators) + 1, level1=level1, level2=level2, level3=subject,
-                                  description="", value=target, basis="",
-                                  raw={"level3": subject, "value": target, "statement": item})
+            indicator = Indicator(row=len(indicators) + 1, level1=LEVEL1_NAMES[usual_level1(key)] if key else "",
+                                  level2=LEVEL2_NAMES[key] if key else "", level3=subject, description="",
+                                  value=target, basis="", raw={"level3": subject, "value": target, "statement": item})
             indicator.parsed = parse_value(target)
             indicators.append(indicator)
     return indicators

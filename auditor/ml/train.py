@@ -348,7 +348,9 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
     # Part 1 statements whose category cannot be told (GUIDE.md §6) are specificity examples only
     cat_rows = [r for r in rows if r.category is not None]
     cat_metrics, cat_by_source, cat_t, cat_p, cat_classes = evaluate_category(cat_rows)
-    mismatch = mismatch_threshold(cat_rows, cat_p, cat_classes)
+    # LEVEL_MISMATCH judges table rows only: its threshold is fitted on them alone
+    on_tables = np.array([r.source_kind != "part1" for r in cat_rows])
+    mismatch = mismatch_threshold(_subset(cat_rows, on_tables), cat_p[on_tables], cat_classes)
 
     docs, dense = _inputs(rows, "specificity")
     design, clf = _fit(docs, dense, np.array([str(r.specificity) for r in rows]), C_SPECIFICITY)
