@@ -23,6 +23,7 @@ from auditor.ml.features import (CATEGORY_FIELDS, SPECIFICITY_FIELDS, category_d
                                  tagged_ngrams)
 from auditor.ml.model import (CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel, RowBatch, load_models,
                               specificity_scores)
+from auditor.ml.scoring import indicators_of
 from auditor.resources import models_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -200,7 +201,7 @@ def test_specificity_ranks_vague_rows_below_measurable_ones():
 def test_every_audited_indicator_gets_a_score(seeds):
     submission = read_submission(SEEDS[1])  # 001: table rows and Part 1 statements
     result = Engine(Config(select=["VALUE_VAGUE"])).audit(submission)
-    scores = [i.specificity for i in (*submission.part1.indicators, *(i for t in submission.tables for i in t.indicators))]
+    scores = [i.specificity for i in indicators_of(submission)]
     assert len(submission.part1.indicators) == 46 and result.scores == scores
     assert all(isinstance(s, float) and 0.0 <= s <= 1.0 for s in scores)
     assert Engine(Config(select=["VALUE_VAGUE"]), models=None).audit(read_submission(SEEDS[1])).scores == [None] * len(scores)

@@ -99,7 +99,7 @@ def narrative_indicators(narrative: Narrative) -> list[Indicator]:
             subject, target = split_statement(item)
             indicator = Indicator(row=len(indicators) + 1, level1=LEVEL1_NAMES[usual_level1(key)] if key else "",
                                   level2=LEVEL2_NAMES[key] if key else "", level3=subject, description="",
-                                  value=target, basis="", raw={"level3": subject, "value": target, "statement": item})
+                                  value=target, basis="")  # no `raw`: the cells are the paragraph's own text
             indicator.parsed = parse_value(target)
             indicators.append(indicator)
     return indicators
