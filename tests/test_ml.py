@@ -105,22 +105,29 @@ def test_only_a_part1_statement_without_a_second_level_may_leave_its_category_op
 
 
 def test_numpy_scorer_reproduces_scikit_learn(labelled):
-    """The exported arrays give scikit-learn's own probabilities (temperature 1)."""
+    """The exported arrays give scikit-learn's own scores: the logistic model's probabilities, the
+    ridge's decision function (temperature 1)."""
     rows, _ = labelled
     train_rows = [r for r in rows if r.submission != "001_283747494657e68c"]
     test_rows = [r for r in rows if r.submission == "001_283747494657e68c"]
-    for kind, target in (("specificity", lambda r: str(r.specificity)), ("category", lambda r: r.category)):
+    for kind, target, strength in (("specificity", lambda r: str(r.specificity), 4.0),
+                                   ("category", lambda r: r.category, 0.3)):
         if kind == "category":  # the category model learns from the rows with a category label
             train_rows = [r for r in train_rows if r.category is not None]
             test_rows = [r for r in test_rows if r.category is not None]
         docs, dense = training._inputs(train_rows, kind)
-        design, clf = training._fit(docs, dense, np.array([target(r) for r in train_rows]), 4.0)
+        design, clf = training._fit(docs, dense, np.array([target(r) for r in train_rows]), kind, strength)
         model = training._export(kind, design, clf, temperature=1.0)
         test_docs, test_dense = training._inputs(test_rows, kind)
-        expected = clf.predict_proba(design.transform(test_docs, test_dense))
-        got = model.probabilities([r.indicator for r in test_rows])
+        x = design.transform(test_docs, test_dense)
         assert list(model.classes) == [str(c) for c in clf.classes_]
-        np.testing.assert_allclose(got, expected, atol=1e-9)
+        if kind == "specificity":
+            np.testing.assert_allclose(model.probabilities([r.indicator for r in test_rows]), clf.predict_proba(x),
+                                       atol=1e-9)
+        else:
+            np.testing.assert_allclose(model.logits([r.indicator for r in test_rows]), clf.decision_function(x),
+                                       atol=1e-9)
+            assert any(term.startswith("题") for term in model.vocabulary)  # the topic tokens are scored too
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -286,7 +293,7 @@ def test_a_broken_model_is_reported_and_the_audit_goes_on():
 def test_two_class_labels_export_a_working_model(labelled):
     rows = [r for r in labelled[0] if r.specificity != 1]
     docs, dense = training._inputs(rows, "specificity")
-    design, clf = training._fit(docs, dense, np.array([str(r.specificity) for r in rows]), 4.0)
+    design, clf = training._fit(docs, dense, np.array([str(r.specificity) for r in rows]), "specificity", 4.0)
     model = training._export("specificity", design, clf, temperature=1.0)
     expected = clf.predict_proba(design.transform(docs, dense))
     np.testing.assert_allclose(model.probabilities([r.indicator for r in rows]), expected, atol=1e-9)
@@ -400,6 +407,65 @@ def test_grouped_cv_holds_out_each_excerpt_alone(labelled):
     mask = np.array([r.submission == excerpts[0] for r in subset])
     docs, dense = training._inputs(subset, "specificity")
     design, clf = training._fit([d for d, m in zip(docs, mask) if not m], dense[~mask], y[~mask],
-                                training.C_SPECIFICITY)
+                                "specificity", training.C_SPECIFICITY)
     expected = clf.decision_function(design.transform([d for d, m in zip(docs, mask) if m], dense[mask]))
     np.testing.assert_allclose(logits[mask][:, [classes.index(c) for c in clf.classes_]], expected, atol=1e-9)
+
+
+def test_category_text_features_carry_the_topics_of_name_and_description():
+    """大气污染 and 村容村貌 share no character; the topic lexicon puts both under ecological, and
+    the category model reads that as a token. The specificity model does not."""
+    from auditor.schema import Indicator
+
+    for name in ("大气污染指数", "村容村貌"):
+        tokens = tagged_ngrams(row_text(Indicator(1, "", "", name, "", "下降", "")), CATEGORY_FIELDS)
+        assert "题名|ecological" in tokens and not any(t.startswith("题述|") for t in tokens)
+    both = Indicator(1, "", "", "补助人群生活改善情况", "补助资金发放后与发放前相比增收的比例", "≥20%", "")
+    assert "题述|economic" in tagged_ngrams(row_text(both), CATEGORY_FIELDS)
+    assert not any(t.startswith("题") for t in tagged_ngrams(row_text(both), SPECIFICITY_FIELDS))
+
+
+def test_category_alpha_is_chosen_without_the_held_out_submission(labelled, monkeypatch):
+    """Nested cross-validation: the alpha a held-out submission is scored with comes from a
+    selection that never saw it, and its logits are those of a fit on the other submissions."""
+    rows = [r for r in labelled[0] if r.source_kind == "cell_only"]
+    docs, dense = training._inputs(rows, "category")
+    y = np.array([r.category for r in rows])
+    groups = np.array([r.submission for r in rows])
+    classes = sorted(set(y.tolist()))
+    seen: list[set[str]] = []
+    select = training.select_alpha
+
+    def recording(d, x, labels, g):
+        seen.append(set(g.tolist()))
+        return select(d, x, labels, g)
+
+    monkeypatch.setattr(training, "select_alpha", recording)
+    logits, chosen = training._nested_category_logits(docs, dense, y, groups, classes)
+    everyone = set(groups.tolist())
+    left_out = [everyone - s for s in seen]
+    assert all(len(g) == 1 for g in left_out) and sorted(g.pop() for g in left_out) == sorted(everyone)
+    for held_out, alpha in chosen.items():
+        test = np.flatnonzero(groups == held_out)
+        train = np.flatnonzero(groups != held_out)
+        assert alpha == select([docs[i] for i in train], dense[train], y[train], groups[train])[0]
+        (expected,) = training._held_out_logits(docs, dense, y, train, test, "category", (alpha,), classes)
+        np.testing.assert_allclose(logits[test], expected)
+
+
+def test_alpha_ties_go_to_the_stronger_regularisation(monkeypatch):
+    monkeypatch.setattr(training, "_grouped_logits", lambda *a: {alpha: np.eye(2)[[0, 1, 1]] for alpha in a[5]})
+    alpha, scores = training.select_alpha([[]] * 3, np.zeros((3, 1)), np.array(["a", "b", "a"]), np.array([1, 2, 3]))
+    assert alpha == max(training.CATEGORY_ALPHAS) and len(set(scores.values())) == 1
+
+
+def test_temperature_reaches_the_scale_of_ridge_scores():
+    """Ridge scores live on a ±1 scale, so their temperature is far below 1: shrinking the logits
+    tenfold must shrink the fitted temperature tenfold."""
+    rng = np.random.default_rng(7)
+    logits = rng.normal(scale=3.0, size=(2000, 4))
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y_index = np.array([rng.choice(4, p=row) for row in p])
+    t = training.fit_temperature(logits, y_index)
+    assert 0.9 < t < 1.1
+    assert abs(training.fit_temperature(logits / 10, y_index) - t / 10) < 0.005

@@ -3,7 +3,10 @@
 Two kinds of features:
 * text: character 1–3-grams of each cell, tagged with the cell they come from ("名|率" is not
   "值|率"), weighted by TF-IDF. Short Chinese cells have few words; character n-grams carry the
-  measure words (率, 人次, 万元, 月底) without a segmenter.
+  measure words (率, 人次, 万元, 月底) without a segmenter. The category model also reads, as
+  tokens beside the n-grams, the names of the topics (rules/lexicons/topics.yaml) the name and the
+  description mention ("题名|ecological"): 大气污染 and 村容村貌 share no character but one topic,
+  and a few hundred rows cannot teach that from n-grams alone.
 * dense: what the rest of the tool already knows about the row — the parsed 指标值
   (values.py: number, comparator, kind, unit spelling, placeholder), vague-lexicon verdicts,
   how far the description merely echoes the name, whether the basis names a source, and the
@@ -28,7 +31,9 @@ _SPACES = re.compile(r"\s+")
 
 # cell tags of the text features, per model
 SPECIFICITY_FIELDS = ("名", "述", "值", "据")
-CATEGORY_FIELDS = ("名", "述", "值")
+CATEGORY_FIELDS = ("名", "述", "值", "题名", "题述")
+# topic tags: the cell whose topic names are the tokens
+_TOPIC_FIELDS = {"题名": "名", "题述": "述"}
 
 _KINDS = ("percent", "money", "count", "duration", "date", "text")
 _COMPARATORS = ("≥", "≤", "=", ">", "<")
@@ -70,18 +75,25 @@ def char_ngrams(text: str, low: int = NGRAM_RANGE[0], high: int = NGRAM_RANGE[1]
     return grams
 
 
+def field_tokens(text: RowText, tag: str) -> list[str]:
+    """The text tokens of one tag: a cell's character n-grams, or the topics a cell mentions."""
+    if tag in _TOPIC_FIELDS:
+        return list(cell_topics(text.field(_TOPIC_FIELDS[tag])))
+    return char_ngrams(text.field(tag))
+
+
+@lru_cache(maxsize=65536)
+def cell_topics(cell: str) -> tuple[str, ...]:
+    """The topics of the lexicon a (normalised) cell mentions, each once, in a fixed order."""
+    from ..domain import topic_evidence
+
+    return tuple(sorted(topic_evidence(cell).scores))
+
+
 def tagged_ngrams(text: RowText, fields: Iterable[str]) -> list[str]:
-    """The analyzer TfidfVectorizer uses in training: "cell tag|n-gram". The scorer looks the same
-    n-grams up per cell (`ngram_ids`) without building the tagged strings."""
-    return [f"{tag}|{gram}" for tag in fields for gram in char_ngrams(text.field(tag))]
-
-
-def ngram_ids(text: RowText, vocabularies: dict[str, dict[str, int]]) -> list[int]:
-    """The vocabulary ids of tagged_ngrams(text, fields) — same n-grams, looked up per cell."""
-    ids: list[int] = []
-    for tag, vocabulary in vocabularies.items():
-        ids += [j for j in map(vocabulary.get, char_ngrams(text.field(tag))) if j is not None]
-    return ids
+    """The analyzer TfidfVectorizer uses in training: "tag|token". The scorer looks the same
+    tokens up per tag (`LinearTextModel._text_logits`) without building the tagged strings."""
+    return [f"{tag}|{token}" for tag in fields for token in field_tokens(text, tag)]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The trained classifiers as plain arrays, and scoring with numpy alone.
 
 Training fits scikit-learn (TfidfVectorizer over `features.tagged_ngrams` + StandardScaler over
-the dense features + LogisticRegression, `ml/train.py`) and exports what prediction needs —
-vocabulary, idf, scaler, coefficients, the temperature that calibrates the probabilities — to one
+the dense features + a linear classifier: LogisticRegression for specificity, RidgeClassifier for
+the category; `ml/train.py`) and exports what prediction needs — vocabulary, idf, scaler,
+coefficients, the temperature that turns the scores into calibrated probabilities — to one
 `.npz` per model. Scoring a row is then a sparse dot product: loading takes milliseconds, scikit-
 learn is never imported at audit time, and no pickle is ever loaded (an `.npz` read with
 allow_pickle=False cannot run code).
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..schema import Indicator
-from .features import CATEGORY_FIELDS, SPECIFICITY_FIELDS, category_dense, char_ngrams, row_text, specificity_dense
+from .features import CATEGORY_FIELDS, SPECIFICITY_FIELDS, category_dense, field_tokens, row_text, specificity_dense
 
 SPECIFICITY_FILE = "specificity.npz"
 CATEGORY_FILE = "category.npz"
@@ -62,7 +63,8 @@ class ModelMissing(FileNotFoundError):
 
 @dataclass
 class LinearTextModel:
-    """TF-IDF text features and scaled dense features into a multinomial logistic model."""
+    """TF-IDF text features and scaled dense features into a linear model: one score per class,
+    softmax(scores / temperature) the calibrated probabilities."""
 
     kind: str  # specificity | category
     classes: tuple[str, ...]
@@ -106,7 +108,7 @@ class LinearTextModel:
         indptr = array("q", [0])
         for text in batch.texts:
             for tag, get in lookups:
-                flat.extend(map(get, char_ngrams(text.field(tag)), repeat(n_terms)))
+                flat.extend(map(get, field_tokens(text, tag), repeat(n_terms)))
             indptr.append(len(flat))
         rows = len(batch.texts)
         width = n_terms + 1
