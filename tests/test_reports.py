@@ -7,6 +7,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -579,3 +580,27 @@ def test_explain_is_case_insensitive_and_unknown_code_is_a_usage_error():
     result = runner.invoke(app, ["explain", "GOAL_PLACEHOLDR"])
     assert result.exit_code == 2
     assert "GOAL_PLACEHOLDR" in result.output and "GOAL_PLACEHOLDER" in result.output  # did-you-mean
+
+
+def test_report_lists_part1_statements_with_their_scores(audited):
+    """The indicators Part 1 states in prose (findings.json part1.indicators) are drawn in the
+    Part 1 section, each with the score findings.json gives it, and summarised apart from the tables."""
+    out, document = audited
+    names = report_file_names([SimpleNamespace(source=s["source"]) for s in document["submissions"]])
+    stated = 0
+    for submission in document["submissions"]:
+        html = (out / names[submission["source"]]).read_text(encoding="utf-8")
+        indicators = submission["part1"]["indicators"]
+        if not indicators:
+            assert 'id="part1-indicators"' not in html
+            continue
+        stated += 1
+        section = html[html.index('id="part1-indicators"'):]
+        section = section[:section.index("</table>")]
+        rows = re.findall(r'<tr data-row="(\d+)">.*?<td class="spec-cell" data-specificity="([^"]*)">', section, re.S)
+        assert [int(r) for r, _ in rows] == [i["row"] for i in indicators]
+        assert [round(float(v), 4) for _, v in rows] == [round(i["specificity"], 4) for i in indicators]
+        scores = [i["specificity"] for i in indicators]
+        low = sum(1 for v in scores if v < 0.4)
+        assert f"第一部分指标明确度均值 {sum(scores) / len(scores):.2f}，难以考核 {low}/{len(scores)} 行" in _plain(html)
+    assert stated == 3  # 000, 001 and 003 state indicators in Part 1

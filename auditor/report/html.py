@@ -180,6 +180,12 @@ class Part1View:
     sections: list[tuple[str, list[list[Segment]]]] = field(default_factory=list)
     findings: list[FindingView] = field(default_factory=list)
     unplaced: list[FindingView] = field(default_factory=list)  # evidence not found in the prose
+    # the indicators Part 1 states in prose (table 0), each with its specificity score
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def specificity(self) -> SpecificityStats:
+        return specificity_stats(self.indicators)
 
     @property
     def severities(self) -> dict[str, int]:
@@ -289,8 +295,8 @@ def _segments(text: str, marks: list[tuple[str, Flag]]) -> list[Segment]:
 
 
 def _part1(submission: Submission, items: list[FindingView]) -> Part1View:
-    view = Part1View(findings=items)
     narrative = submission.part1
+    view = Part1View(findings=items, indicators=list(narrative.indicators))
     sections = [("总体绩效目标", narrative.overall), ("分项绩效目标", narrative.sub_goals),
                 ("工作保障措施", narrative.measures)]
     if narrative.other and not narrative.all_paragraphs:
