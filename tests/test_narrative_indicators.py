@@ -91,7 +91,18 @@ def test_part1_statements_reach_findings_json_with_a_score():
     # satisfaction sits under its own 一级
     ("具体为：满意度指标--群众满意率>=95%。", [("满意度指标", "服务对象满意度指标", "群众满意率", ">=95%")]),
     ("绩效指标：详见各项目绩效目标表", []),  # a pointer, not an indicator
+    # a labelled item with only a target: no subject, the target is its value
+    ("绩效指标：满意度指标：90%以上；质量指标：≥95%", [("满意度指标", "服务对象满意度指标", "", "90%以上"),
+                                                   ("产出指标", "质量指标", "", "≥95%")]),
 ])
 def test_list_and_label_shapes(paragraph, expected):
     got = [(i.level1, i.level2, i.level3, i.value) for i in narrative_indicators(Narrative(sub_goals=[paragraph]))]
     assert got == expected
+
+
+def test_a_list_opening_alone_on_its_line_takes_the_numbered_paragraphs_after_it():
+    narrative = Narrative(sub_goals=["一、绩效指标：", "1、群众满意率达到90%以上；", "2、数量指标：培训人数100人。",
+                                     "二、工作保障措施完善。", "3、此段不属于指标列表。"],
+                          overall=["绩效指标：", "（1）完成率高于95%"])
+    got = [(i.row, i.level2, i.level3, i.value) for i in narrative_indicators(narrative)]
+    assert got == [(1, "", "完成率", "高于95%"), (2, "", "群众满意率", "达到90%以上"), (3, "数量指标", "培训人数", "100人")]

@@ -3,14 +3,16 @@
 Part 1 often lists the unit's indicators in prose instead of a table, in two shapes:
 
 - a "绩效指标：" paragraph under each 分项绩效目标, items separated by "；" or "。"
-  ("绩效指标：各项工作群众满意率大于90%；工作完成率高于95%；党员队伍壮大。");
+  ("绩效指标：各项工作群众满意率大于90%；工作完成率高于95%；党员队伍壮大。"), or a "绩效指标："
+  line alone followed by numbered paragraphs, one or more items each;
 - labelled items inside a project's paragraph, each item after its 二级 name
   ("具体为:1、数量指标--残疾人保障率>=90%，质量指标--保障金使用质量>90%，…").
 
 They are indicators like the grid's rows (DESIGN.md: table 0 = Part 1), so they get a specificity
 score and can be labelled. Each item becomes an `Indicator` numbered 1..n in Part 1 order; its
 三级 is the statement's subject and its 指标值 the target that follows it ("大于90%"), when the
-statement has one. Items that state no 二级 leave level1/level2 blank.
+statement has one. Items that state no 二级 leave level1/level2 blank; a labelled item with only a
+target ("满意度指标：90%以上") leaves its 三级 blank.
 """
 from __future__ import annotations
 
@@ -20,8 +22,12 @@ from ..domain import LEVEL1_NAMES, LEVEL2_NAMES, level2_key, usual_level1
 from ..schema import Indicator, Narrative
 from ..values import parse_value
 
+# numbering styles, told apart so that "二、" after the items "1、" "2、" is the next heading
+_NUMBERING_STYLES = {"arabic": r"[0-9０-９]+[、.．]", "bracketed": r"[（(][0-9０-９一二三四五六七八九十]+[）)]",
+                     "chinese": r"[一二三四五六七八九十]+、"}
+_NUMBERING = "(?:" + "|".join(_NUMBERING_STYLES.values()) + ")"
+_STYLE_PATTERNS = tuple((name, re.compile(rf"^\s*{pattern}")) for name, pattern in _NUMBERING_STYLES.items())
 # "绩效指标：" opening a paragraph (also "一、主要绩效指标为：", "年度绩效指标:")
-_NUMBERING = r"(?:[0-9０-９]+[、.．]|[（(][0-9０-９一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
 _LIST_OPENING = re.compile(rf"^\s*{_NUMBERING}?\s*(?:主要|年度|具体)?绩效指标(?:为|是|包括)?\s*[:：]\s*")
 _ITEM_NUMBERING = re.compile(rf"^\s*{_NUMBERING}\s*")
 _REFERENCE = re.compile(r"^(?:详见|参见|见)")  # "详见各项目绩效目标表": a pointer, not an indicator
@@ -71,10 +77,12 @@ def _listed_items(paragraph: str) -> list[tuple[str, str]]:
     """(二级 as written or "", item) for each item of a "绩效指标：" paragraph; [] for any other
     paragraph. An item may name its 二级 ("绩效指标：数量指标：培训人数100人；…")."""
     opening = _LIST_OPENING.match(paragraph)
-    if opening is None:
-        return []
+    return _list_items(paragraph[opening.end():]) if opening else []
+
+
+def _list_items(text: str) -> list[tuple[str, str]]:
     items = []
-    for item in _ITEM_SEPARATOR.split(paragraph[opening.end():]):
+    for item in _ITEM_SEPARATOR.split(text):
         item = _ITEM_NUMBERING.sub("", item).strip(_TRIM)
         labelled = _LABELLED_ITEM.fullmatch(item)
         if labelled:
@@ -90,13 +98,40 @@ def _labelled_items(paragraph: str) -> list[tuple[str, str]]:
             if _is_statement(m.group(2))]
 
 
+def _paragraph_items(paragraphs: list[str]) -> list[tuple[str, str]]:
+    """The items of every paragraph. A "绩效指标：" opening alone on its line opens a list whose
+    items are the numbered paragraphs after it ("绩效指标：" / "1、群众满意率90%以上" / "2、…")."""
+    items: list[tuple[str, str]] = []
+    in_list, style = False, None  # style: the numbering of the list's first item
+    for paragraph in paragraphs:
+        opening = _LIST_OPENING.match(paragraph)
+        if opening and not paragraph[opening.end():].strip(_TRIM):
+            in_list, style = True, None
+            continue
+        numbering = _numbering_style(paragraph)
+        if in_list and numbering is not None and style in (None, numbering):
+            style = numbering
+            items += _list_items(paragraph)
+            continue
+        in_list = False
+        items += _listed_items(paragraph) or _labelled_items(paragraph)
+    return items
+
+
+def _numbering_style(paragraph: str) -> str | None:
+    return next((name for name, pattern in _STYLE_PATTERNS if pattern.match(paragraph)), None)
+
+
 def narrative_indicators(narrative: Narrative) -> list[Indicator]:
     """The indicators stated in Part 1's goals (总体 and 分项), numbered 1..n in reading order."""
     indicators: list[Indicator] = []
-    for paragraph in (*narrative.overall, *narrative.sub_goals):
-        for written_level2, item in _listed_items(paragraph) or _labelled_items(paragraph):
+    for paragraphs in (narrative.overall, narrative.sub_goals):
+        for written_level2, item in _paragraph_items(paragraphs):
             key = level2_key(written_level2 + "指标") if written_level2 else None
             subject, target = split_statement(item)
+            if key and _TARGET_START.match(item):
+                # "满意度指标：90%以上": the label is all the subject there is
+                subject, target = "", item
             indicator = Indicator(row=len(indicators) + 1, level1=LEVEL1_NAMES[usual_level1(key)] if key else "",
                                   level2=LEVEL2_NAMES[key] if key else "", level3=subject, description="",
                                   value=target, basis="")  # no `raw`: the cells are the paragraph's own text
