@@ -469,3 +469,18 @@ def test_temperature_reaches_the_scale_of_ridge_scores():
     t = training.fit_temperature(logits, y_index)
     assert 0.9 < t < 1.1
     assert abs(training.fit_temperature(logits / 10, y_index) - t / 10) < 0.005
+
+
+def test_the_spacy_comparison_trains_offline_on_the_labelled_rows(labelled):
+    """benchmarks/textcat_comparison.py: a blank Chinese pipeline with a textcat trained here from
+    the labels (nothing downloaded) learns the rows it was given and names a category for any row."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("textcat_comparison", REPO / "benchmarks" / "textcat_comparison.py")
+    comparison = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(comparison)
+    rows = [r for r in labelled[0] if r.source_kind == "cell_only"]
+    nlp = comparison.fit(rows, "bow", "char", epochs=10)
+    predicted = [max(doc.cats, key=doc.cats.get) for doc in nlp.pipe(comparison.row_text(r) for r in rows)]
+    assert set(predicted) <= set(CATEGORIES)
+    assert np.mean([p == r.category for p, r in zip(predicted, rows)]) > 0.8
