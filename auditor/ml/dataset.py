@@ -71,7 +71,7 @@ def submission_id(source: str | Path) -> str:
     return Path(source).stem
 
 
-def labelled_grids(submission: Submission) -> list[tuple[int, str, str, list[Indicator]]]:
+def indicator_groups(submission: Submission) -> list[tuple[int, str, str, list[Indicator]]]:
     """(table number, project, 资金用途, indicators) for Part 1's statements (table 0) and then
     each table: every indicator a label may name."""
     part1 = [(PART1_TABLE, PART1_PROJECT, "", submission.part1.indicators)] if submission.part1.indicators else []
@@ -82,7 +82,7 @@ def skeleton_rows(submission: Submission) -> list[dict[str, str]]:
     """The unlabelled CSV rows for one parsed submission: Part 1 statements, then table and row order."""
     sid = submission_id(submission.source)
     out = []
-    for number, project, _, indicators in labelled_grids(submission):
+    for number, project, _, indicators in indicator_groups(submission):
         for ind in indicators:
             out.append(
                 {
@@ -185,7 +185,7 @@ def join_labels(
     documents = {submission_id(sub.source) for sub in submissions}
     for sub in submissions:
         sid = submission_id(sub.source)
-        for number, project, fund_use, indicators in labelled_grids(sub):
+        for number, project, fund_use, indicators in indicator_groups(sub):
             for ind in indicators:
                 by_key[(sid, number, ind.row)] = (project, fund_use, ind)
     rows: list[LabelledRow] = []
