@@ -425,38 +425,93 @@ def test_category_text_features_carry_the_topics_of_name_and_description():
     assert not any(t.startswith("题") for t in tagged_ngrams(row_text(both), SPECIFICITY_FIELDS))
 
 
-def test_category_alpha_is_chosen_without_the_held_out_submission(labelled, monkeypatch):
-    """Nested cross-validation: the alpha a held-out submission is scored with comes from a
-    selection that never saw it, and its logits are those of a fit on the other submissions."""
+def _naive_nested(docs, dense, y, groups):
+    """Nested leave-one-submission-out written out plainly, refitting every fold: the reference
+    the cached CategoryFolds must reproduce."""
+    from sklearn.metrics import f1_score
+
+    classes = sorted(set(y.tolist()))
+
+    def logits(train, test, alpha):
+        design, clf = training._fit([docs[i] for i in train], dense[train], y[train], "category", alpha)
+        z = clf.decision_function(design.transform([docs[i] for i in test], dense[test]))
+        full = np.full((len(test), len(classes)), -1e9)
+        for j, cls in enumerate(clf.classes_):
+            full[:, classes.index(cls)] = z[:, j]
+        return full
+
+    out, chosen = np.zeros((len(y), len(classes))), {}
+    for held_out in sorted(set(groups.tolist())):
+        others = np.flatnonzero(groups != held_out)
+        scores = {}
+        for alpha in training.CATEGORY_ALPHAS:
+            predicted = np.empty(len(y), dtype=object)
+            for inner in sorted(set(groups[others].tolist())):
+                test = np.flatnonzero(groups == inner)
+                train = np.flatnonzero((groups != inner) & (groups != held_out))
+                predicted[test] = np.array(classes)[logits(train, test, alpha).argmax(axis=1)]
+            scores[alpha] = f1_score(y[others], predicted[others], labels=sorted(set(y[others].tolist())),
+                                     average="macro")
+        chosen[held_out] = max(sorted(training.CATEGORY_ALPHAS, reverse=True), key=lambda a: scores[a])
+        out[groups == held_out] = logits(others, np.flatnonzero(groups == held_out), chosen[held_out])
+    return out, chosen
+
+
+def test_nested_cross_validation_never_lets_a_submission_choose_its_own_alpha(labelled):
+    """CategoryFolds (each training set fitted once) gives exactly what nested leave-one-submission-
+    out written out plainly gives: for every held-out submission, alpha chosen by cross-validation
+    over the other submissions alone, then a fit on those."""
     rows = [r for r in labelled[0] if r.source_kind == "cell_only"]
     docs, dense = training._inputs(rows, "category")
     y = np.array([r.category for r in rows])
     groups = np.array([r.submission for r in rows])
-    classes = sorted(set(y.tolist()))
-    seen: list[set[str]] = []
-    select = training.select_alpha
-
-    def recording(d, x, labels, g):
-        seen.append(set(g.tolist()))
-        return select(d, x, labels, g)
-
-    monkeypatch.setattr(training, "select_alpha", recording)
-    logits, chosen = training._nested_category_logits(docs, dense, y, groups, classes)
-    everyone = set(groups.tolist())
-    left_out = [everyone - s for s in seen]
-    assert all(len(g) == 1 for g in left_out) and sorted(g.pop() for g in left_out) == sorted(everyone)
-    for held_out, alpha in chosen.items():
-        test = np.flatnonzero(groups == held_out)
-        train = np.flatnonzero(groups != held_out)
-        assert alpha == select([docs[i] for i in train], dense[train], y[train], groups[train])[0]
-        (expected,) = training._held_out_logits(docs, dense, y, train, test, "category", (alpha,), classes)
-        np.testing.assert_allclose(logits[test], expected)
+    folds = training.CategoryFolds(docs, dense, y, groups)
+    logits, chosen = folds.nested()
+    expected_logits, expected_chosen = _naive_nested(docs, dense, y, groups)
+    assert chosen == expected_chosen and len(set(chosen.values())) > 1  # the choice does vary
+    np.testing.assert_allclose(logits, expected_logits, atol=1e-9)
+    # every training set fitted once: the 8 single submissions and the 28 pairs
+    assert len(folds._fits) == 8 + 28
 
 
 def test_alpha_ties_go_to_the_stronger_regularisation(monkeypatch):
-    monkeypatch.setattr(training, "_grouped_logits", lambda *a: {alpha: np.eye(2)[[0, 1, 1]] for alpha in a[5]})
-    alpha, scores = training.select_alpha([[]] * 3, np.zeros((3, 1)), np.array(["a", "b", "a"]), np.array([1, 2, 3]))
+    folds = training.CategoryFolds([[]] * 3, np.zeros((3, 1)), np.array(["a", "b", "a"]), np.array(["1", "2", "3"]))
+    same = {alpha: np.eye(2)[[0, 1, 1]] for alpha in training.CATEGORY_ALPHAS}
+    monkeypatch.setattr(folds, "out_of_fold", lambda excluded=frozenset(): (np.ones(3, dtype=bool), same))
+    alpha, scores = folds.select()
     assert alpha == max(training.CATEGORY_ALPHAS) and len(set(scores.values())) == 1
+
+
+def test_two_submissions_are_enough_to_train(seeds, tmp_path):
+    """With two submissions the nested selection has one submission to choose alpha on: it takes
+    the middle of the grid instead of failing."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    corpus = tmp_path / "corpus"
+    (corpus / "labels").mkdir(parents=True)
+    for prefix in ("000_", "003_"):
+        seed = next(p for p in SEEDS if p.name.startswith(prefix))
+        shutil.copy(seed, corpus / seed.name)
+        shutil.copy(LABELS / f"{seed.stem}.csv", corpus / "labels" / f"{seed.stem}.csv")
+    result = CliRunner().invoke(app, ["train", str(corpus), "--labels", str(corpus / "labels"), "--out",
+                                      str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "out" / CARD_FILE).read_text(encoding="utf-8"))["models"]["category"]
+    middle = training.CATEGORY_ALPHAS[len(training.CATEGORY_ALPHAS) // 2]
+    assert set(card["metrics"]["alpha_by_held_out_submission"].values()) == {middle}
+    assert card["alpha_selection"]["chosen"] in training.CATEGORY_ALPHAS
+
+
+def test_two_class_category_model_exports_a_working_ridge(labelled):
+    rows = [r for r in labelled[0] if r.category in ("数量指标", "质量指标")]
+    docs, dense = training._inputs(rows, "category")
+    y = np.array([r.category for r in rows])
+    design, clf = training._fit(docs, dense, y, "category", 0.3)
+    model = training._export("category", design, clf, temperature=1.0)
+    z = clf.decision_function(design.transform(docs, dense))
+    np.testing.assert_allclose(model.logits([r.indicator for r in rows]), np.column_stack([-z, z]) / 2, atol=1e-9)
 
 
 def test_temperature_reaches_the_scale_of_ridge_scores():

@@ -18,7 +18,7 @@ from auditor.cases import submission_from_case
 from auditor.cli import app
 from auditor.config import Config
 from auditor.engine import Engine
-from auditor.report.common import report_file_names, table_title
+from auditor.report.common import report_file_names, score, table_title
 from auditor.report.html import render_index_html, render_submission_html
 from auditor.report.xlsx import render_xlsx, sheet_names
 from auditor.rules import load_rules
@@ -602,5 +602,5 @@ def test_report_lists_part1_statements_with_their_scores(audited):
         assert [round(float(v), 4) for _, v in rows] == [round(i["specificity"], 4) for i in indicators]
         scores = [i["specificity"] for i in indicators]
         low = sum(1 for v in scores if v < 0.4)
-        assert f"第一部分指标明确度均值 {sum(scores) / len(scores):.2f}，难以考核 {low}/{len(scores)} 行" in _plain(html)
+        assert f"第一部分指标明确度均值 {score(sum(scores) / len(scores))}，难以考核 {low}/{len(scores)} 行" in _plain(html)
     assert stated == 3  # 000, 001 and 003 state indicators in Part 1

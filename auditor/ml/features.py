@@ -83,11 +83,17 @@ def field_tokens(text: RowText, tag: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def cell_topics(cell: str) -> tuple[str, ...]:
-    """The topics of the lexicon a (normalised) cell mentions, each once, in a fixed order."""
+def _cell_evidence(cell: str):  # -> domain.Evidence
+    """The topic model's evidence in one normalised cell (RowText), found once for the topic
+    tokens and the dense topic features alike."""
     from ..domain import topic_evidence
 
-    return tuple(sorted(topic_evidence(cell).scores))
+    return topic_evidence(cell)
+
+
+def cell_topics(cell: str) -> tuple[str, ...]:
+    """The topics of the lexicon a (normalised) cell mentions, each once, in a fixed order."""
+    return tuple(sorted(_cell_evidence(cell).scores))
 
 
 def tagged_ngrams(text: RowText, fields: Iterable[str]) -> list[str]:
@@ -106,11 +112,10 @@ def _value(indicator: Indicator) -> Value:
 
 
 @lru_cache(maxsize=65536)
-def _topic_by_category(text: str) -> tuple[float, ...]:
-    """The topic model's evidence for each 二级, summed over the topics that call it home."""
-    from ..domain import topic_evidence
-
-    return _by_category(topic_evidence(text).scores)
+def _topic_by_category(cell: str) -> tuple[float, ...]:
+    """The topic model's evidence for each 二级 in one normalised cell, summed over the topics
+    that call it home."""
+    return _by_category(_cell_evidence(cell).scores)
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +192,7 @@ def specificity_dense(indicator: Indicator, text: RowText | None = None) -> list
     verdict = _vague_verdict(indicator.value) if words_only else ""
     declared = level2_key(indicator.level2)
     value_topic = _value_topic(value)
-    name_topic = _topic_by_category(indicator.level3)
+    name_topic = _topic_by_category(text.name)
     at = _CATEGORY_KEYS.index(declared) if declared in _CATEGORY_KEYS else None
     return [
         float(numeric),
@@ -236,13 +241,14 @@ def _word_pattern(which: str) -> re.Pattern[str]:
 
 def category_dense(indicator: Indicator, text: RowText | None = None) -> list[float]:
     value = _value(indicator)
+    text = text or row_text(indicator)
     return [
         *(float(value.kind == k) for k in _KINDS),
         float(bool(value.deadline)),
         float(bool(value.frequency)),
         float(bool(value.per)),
-        *_topic_by_category(indicator.level3),
-        *_topic_by_category(indicator.description),
+        *_topic_by_category(text.name),
+        *_topic_by_category(text.description),
         *_value_topic(value),
     ]
 

@@ -37,7 +37,8 @@ C_SPECIFICITY = 8.0
 # erratically than the logistic loss, which fits the training rows almost exactly at any useful C.
 # Its strength is chosen inside training, by grouped cross-validation of the training rows alone,
 # from this grid; the card's figures come from the same choice made again without each held-out
-# submission (nested), so they are not tuned on the rows they are measured on.
+# submission (nested), so alpha is not tuned on the rows it is measured on. (The estimator and the
+# topic tokens were compared on these same folds.)
 CATEGORY_ALPHAS = (0.1, 0.3, 1.0)
 DENSE_WEIGHT = 0.1
 MIN_DF = 2
@@ -105,10 +106,11 @@ def _fit(docs: list[list[str]], dense: np.ndarray, y: np.ndarray, kind: str, str
 
 def _export(kind: str, design: Design, clf: Any, temperature: float) -> LinearTextModel:
     vocabulary = {term: int(i) for term, i in design.vectorizer.vocabulary_.items()}
-    coef, intercept = clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64)
+    # a two-class ridge keeps a 1-D coef_, a two-class logistic regression one row
+    coef, intercept = np.atleast_2d(clf.coef_).astype(np.float64), np.atleast_1d(clf.intercept_).astype(np.float64)
     if coef.shape[0] == 1 and len(clf.classes_) == 2:
-        # two classes: scikit-learn keeps one row (the second class's logit); as softmax logits
-        # that is (-z/2, z/2), the form _out_of_fold uses too
+        # two classes: one row (the second class's score); as softmax logits that is (-z/2, z/2),
+        # the form _held_out_logits uses too
         coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
     return LinearTextModel(
         kind=kind, classes=tuple(str(c) for c in clf.classes_), vocabulary=vocabulary,
@@ -132,18 +134,10 @@ def _out_of_fold(rows: list[LabelledRow], kind: str, y: np.ndarray, strength: fl
     """Grouped out-of-fold logits (one fold per submission) and the class order."""
     docs, dense = _inputs(rows, kind)
     classes = sorted(set(y.tolist()))
-    groups = np.array([r.submission for r in rows])
-    return _grouped_logits(docs, dense, y, groups, kind, (strength,), classes)[strength], classes
-
-
-def _grouped_logits(docs: list[list[str]], dense: np.ndarray, y: np.ndarray, groups: np.ndarray, kind: str,
-                    strengths: tuple[float, ...], classes: list[str]) -> dict[float, np.ndarray]:
-    """Out-of-fold logits for each strength (one fold per submission)."""
-    logits = {strength: np.zeros((len(y), len(classes))) for strength in strengths}
-    for train, test in _folds(groups):
-        for strength, z in zip(strengths, _held_out_logits(docs, dense, y, train, test, kind, strengths, classes)):
-            logits[strength][test] = z
-    return logits
+    logits = np.zeros((len(y), len(classes)))
+    for train, test in grouped_folds(rows):
+        (logits[test],) = _held_out_logits(docs, dense, y, train, test, kind, (strength,), classes)
+    return logits, classes
 
 
 def _held_out_logits(docs: list[list[str]], dense: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray,
@@ -167,31 +161,70 @@ def _held_out_logits(docs: list[list[str]], dense: np.ndarray, y: np.ndarray, tr
     return out
 
 
-def select_alpha(docs: list[list[str]], dense: np.ndarray, y: np.ndarray,
-                 groups: np.ndarray) -> tuple[float, dict[str, float]]:
-    """The category ridge's alpha with the best grouped out-of-fold macro-F1 on these rows (ties
-    go to the stronger regularisation), and every alpha's score."""
-    from sklearn.metrics import f1_score
+class CategoryFolds:
+    """The category ridge fitted without some submissions, at every alpha of the grid: grouped
+    cross-validation, the choice of alpha, and that choice nested. Each training set is fitted
+    once: nested selection asks for the same one from both sides (outer k with inner j, and outer j
+    with inner k, both leave out {j, k})."""
 
-    classes = sorted(set(y.tolist()))
-    logits = _grouped_logits(docs, dense, y, groups, "category", CATEGORY_ALPHAS, classes)
-    scores = {alpha: float(f1_score(y, np.array(classes)[z.argmax(axis=1)], labels=classes, average="macro"))
-              for alpha, z in logits.items()}
-    best = max(sorted(CATEGORY_ALPHAS, reverse=True), key=lambda a: scores[a])
-    return best, {str(a): round(v, 4) for a, v in scores.items()}
+    def __init__(self, docs: list[list[str]], dense: np.ndarray, y: np.ndarray, groups: np.ndarray):
+        self.docs, self.dense, self.y, self.groups = docs, dense, y, groups
+        self.classes = sorted(set(y.tolist()))
+        self._fits: dict[frozenset[str], dict[float, np.ndarray]] = {}
 
+    def without(self, left_out: frozenset[str]) -> dict[float, np.ndarray]:
+        """Per alpha, logits of the left-out submissions' rows from a fit on all the other rows
+        (the other rows' entries are not filled)."""
+        if left_out not in self._fits:
+            out = np.isin(self.groups, list(left_out))
+            per_alpha = _held_out_logits(self.docs, self.dense, self.y, np.flatnonzero(~out), np.flatnonzero(out),
+                                         "category", CATEGORY_ALPHAS, self.classes)
+            fits = {}
+            for alpha, z in zip(CATEGORY_ALPHAS, per_alpha):
+                fits[alpha] = np.zeros((len(self.y), len(self.classes)))
+                fits[alpha][out] = z
+            self._fits[left_out] = fits
+        return self._fits[left_out]
 
-def _nested_category_logits(docs: list[list[str]], dense: np.ndarray, y: np.ndarray, groups: np.ndarray,
-                            classes: list[str]) -> tuple[np.ndarray, dict[str, float]]:
-    """Out-of-fold logits where each held-out submission's alpha was chosen without it; and that
-    alpha per held-out submission."""
-    logits = np.zeros((len(y), len(classes)))
-    chosen = {}
-    for train, test in _folds(groups):
-        alpha, _ = select_alpha([docs[i] for i in train], dense[train], y[train], groups[train])
-        (logits[test],) = _held_out_logits(docs, dense, y, train, test, "category", (alpha,), classes)
-        chosen[str(groups[test[0]])] = alpha
-    return logits, chosen
+    def out_of_fold(self, excluded: frozenset[str] = frozenset()) -> tuple[np.ndarray, dict[float, np.ndarray]]:
+        """(the rows outside `excluded`, per-alpha logits): leave-one-submission-out over those rows,
+        every fit also without the excluded submissions."""
+        inside = ~np.isin(self.groups, list(excluded))
+        logits = {alpha: np.zeros((len(self.y), len(self.classes))) for alpha in CATEGORY_ALPHAS}
+        for group in sorted(set(self.groups[inside].tolist())):
+            rows = self.groups == group
+            for alpha, z in self.without(excluded | {group}).items():
+                logits[alpha][rows] = z[rows]
+        return inside, logits
+
+    def select(self, excluded: frozenset[str] = frozenset()) -> tuple[float, dict[str, float]]:
+        """The alpha with the best grouped out-of-fold macro-F1 over the submissions outside
+        `excluded` (ties go to the stronger regularisation), and every alpha's score. With fewer
+        than two such submissions there is nothing to cross-validate: the middle of the grid."""
+        from sklearn.metrics import f1_score
+
+        if len(set(self.groups[~np.isin(self.groups, list(excluded))].tolist())) < 2:
+            return CATEGORY_ALPHAS[len(CATEGORY_ALPHAS) // 2], {}
+        inside, logits = self.out_of_fold(excluded)
+        y = self.y[inside]
+        labels = sorted(set(y.tolist()))
+        predicted = {alpha: np.array(self.classes)[z[inside].argmax(axis=1)] for alpha, z in logits.items()}
+        scores = {alpha: float(f1_score(y, predicted[alpha], labels=labels, average="macro")) for alpha in CATEGORY_ALPHAS}
+        best = max(sorted(CATEGORY_ALPHAS, reverse=True), key=lambda a: scores[a])
+        return best, {str(a): round(v, 4) for a, v in scores.items()}
+
+    def nested(self) -> tuple[np.ndarray, dict[str, float]]:
+        """Out-of-fold logits where each submission is scored at the alpha chosen without it, and
+        that alpha per submission."""
+        _, full = self.out_of_fold()
+        logits = np.zeros((len(self.y), len(self.classes)))
+        chosen = {}
+        for group in sorted(set(self.groups.tolist())):
+            alpha, _ = self.select(frozenset({group}))
+            rows = self.groups == group
+            logits[rows] = full[alpha][rows]
+            chosen[str(group)] = alpha
+        return logits, chosen
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -294,21 +327,34 @@ def _per_group_auc(rows: list[LabelledRow], y: np.ndarray, score: np.ndarray) ->
     return {sub: _auc(y[groups == sub], score[groups == sub]) for sub in sorted(set(groups.tolist()))}
 
 
-def evaluate_category(rows: list[LabelledRow]) -> tuple[dict[str, Any], dict[str, Any], float, np.ndarray, list[str]]:
-    """(metrics over all rows, the same metrics per source kind, temperature, out-of-fold
-    probabilities, class order). Nested: each held-out submission's alpha is chosen without it."""
+@dataclass
+class CategoryEvaluation:
+    metrics: dict[str, Any]  # over all rows, nested out of fold
+    by_source: dict[str, Any]  # the same metrics per source kind
+    temperature: float
+    probabilities: np.ndarray  # nested out of fold, calibrated
+    classes: list[str]
+    alpha: float  # the strength the shipped model is fitted with
+    alpha_scores: dict[str, float]  # grouped out-of-fold macro-F1 of each alpha on all rows
+
+
+def evaluate_category(rows: list[LabelledRow], docs: list[list[str]], dense: np.ndarray) -> CategoryEvaluation:
+    """Choose alpha on all rows and measure that choice nested: each held-out submission is scored
+    at the alpha chosen without it. The temperature is fitted on the out-of-fold logits at the
+    chosen alpha, the scale of the shipped model's scores."""
     y = np.array([r.category for r in rows])
-    docs, dense = _inputs(rows, "category")
-    classes = sorted(set(y.tolist()))
-    logits, alphas = _nested_category_logits(docs, dense, y, np.array([r.submission for r in rows]), classes)
+    folds = CategoryFolds(docs, dense, y, np.array([r.submission for r in rows]))
+    classes = folds.classes
+    alpha, alpha_scores = folds.select()
+    logits, chosen = folds.nested()
     y_index = np.array([classes.index(v) for v in y])
-    temperature = fit_temperature(logits, y_index)
+    temperature = fit_temperature(folds.out_of_fold()[1][alpha], y_index)
     p = _softmax(logits / temperature)
     metrics = {**_category_metrics(y, logits, p, classes), "temperature": round(temperature, 4),
-               "alpha_by_held_out_submission": alphas}
+               "alpha_by_held_out_submission": chosen}
     by_source = {kind: _category_metrics(y[mask], logits[mask], p[mask], classes)
                  for kind, mask in _by_source(rows).items()}
-    return metrics, by_source, temperature, p, classes
+    return CategoryEvaluation(metrics, by_source, temperature, p, classes, alpha, alpha_scores)
 
 
 def _category_metrics(y: np.ndarray, logits: np.ndarray, p: np.ndarray, classes: list[str]) -> dict[str, Any]:
@@ -386,7 +432,9 @@ def _card_entry(file: str, target: str, estimator: str, fields: tuple[str, ...],
     return {
         "file": file, "target": target,
         "estimator": estimator,
-        "text_features": {"analyzer": "character n-grams per cell; topic names per cell (tags 题名, 题述)",
+        "text_features": {"analyzer": "character n-grams per cell" + ("; the names of the lexicon topics in the "
+                                                                      "name and the description (tags 题名, 题述)"
+                                                                      if "题名" in fields else ""),
                           "ngram_range": list(NGRAM_RANGE),
                           "cells": list(fields), "weighting": "TF-IDF, sublinear tf, l2", "min_df": MIN_DF,
                           "terms": len(model.vocabulary)},
@@ -414,24 +462,22 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
     rows, problems = join_labels(submissions, label_dir)
     if problems:
         raise ValueError("标注与当前解析结果不一致：\n" + "\n".join(problems[:20]))
-    if len({r.submission for r in rows}) < 2:
-        raise ValueError(f"{label_dir} 中的标注少于两份材料，无法按材料分组做交叉验证")
-    spec_metrics, spec_by_source, spec_t = evaluate_specificity(rows)
     # Part 1 statements whose category cannot be told (GUIDE.md §6) are specificity examples only
     cat_rows = [r for r in rows if r.category is not None]
-    cat_metrics, cat_by_source, cat_t, cat_p, cat_classes = evaluate_category(cat_rows)
+    if len({r.submission for r in rows}) < 2 or len({r.submission for r in cat_rows}) < 2:
+        raise ValueError(f"{label_dir} 中的标注少于两份材料，无法按材料分组做交叉验证")
+    spec_metrics, spec_by_source, spec_t = evaluate_specificity(rows)
+    docs, dense = _inputs(cat_rows, "category")
+    evaluation = evaluate_category(cat_rows, docs, dense)
     # LEVEL_MISMATCH judges table rows only: its threshold is fitted on them alone
     on_tables = np.array([r.source_kind != "part1" for r in cat_rows])
-    mismatch = mismatch_threshold(_subset(cat_rows, on_tables), cat_p[on_tables], cat_classes)
+    mismatch = mismatch_threshold(_subset(cat_rows, on_tables), evaluation.probabilities[on_tables], evaluation.classes)
 
+    design, clf = _fit(docs, dense, np.array([r.category for r in cat_rows]), "category", evaluation.alpha)
+    category = _export("category", design, clf, evaluation.temperature)
     docs, dense = _inputs(rows, "specificity")
     design, clf = _fit(docs, dense, np.array([str(r.specificity) for r in rows]), "specificity", C_SPECIFICITY)
     specificity = _export("specificity", design, clf, spec_t)
-    docs, dense = _inputs(cat_rows, "category")
-    y = np.array([r.category for r in cat_rows])
-    alpha, alpha_scores = select_alpha(docs, dense, y, np.array([r.submission for r in cat_rows]))
-    design, clf = _fit(docs, dense, y, "category", alpha)
-    category = _export("category", design, clf, cat_t)
     category.flag_threshold = float(mismatch["threshold"])
     out_dir.mkdir(parents=True, exist_ok=True)
     specificity.save(out_dir / SPECIFICITY_FILE)
@@ -459,10 +505,12 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
                                        f"LogisticRegression(C={C_SPECIFICITY}, class_weight=balanced, multinomial)",
                                        SPECIFICITY_FIELDS, SPECIFICITY_DENSE, specificity, spec_metrics, spec_by_source),
             "category": {**_card_entry(CATEGORY_FILE, "the 二级 the row really belongs to (9 classes)",
-                                       f"RidgeClassifier(alpha={alpha}, class_weight=balanced)",
-                                       CATEGORY_FIELDS, CATEGORY_DENSE, category, cat_metrics, cat_by_source),
-                         "alpha_selection": {"grid": list(CATEGORY_ALPHAS), "macro_f1_by_alpha": alpha_scores,
-                                             "chosen": alpha, "by": "grouped out-of-fold macro-F1 on all rows"},
+                                       f"RidgeClassifier(alpha={evaluation.alpha}, class_weight=balanced)",
+                                       CATEGORY_FIELDS, CATEGORY_DENSE, category, evaluation.metrics,
+                                       evaluation.by_source),
+                         "alpha_selection": {"grid": list(CATEGORY_ALPHAS), "macro_f1_by_alpha": evaluation.alpha_scores,
+                                             "chosen": evaluation.alpha,
+                                             "by": "grouped out-of-fold macro-F1 on all rows"},
                          "level_mismatch": mismatch},
         },
         "training_seconds": round(time.perf_counter() - started, 1),
