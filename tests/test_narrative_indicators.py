@@ -100,6 +100,43 @@ def test_list_and_label_shapes(paragraph, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize("paragraphs, expected", [
+    # labelled items run together with a comma inside a numbered item
+    (["绩效指标：", "1、数量指标--残疾人保障率>=90%，质量指标--保障金使用质量>90%"],
+     [("数量指标", "残疾人保障率", ">=90%"), ("质量指标", "保障金使用质量", ">90%")]),
+    # （1） items end at the next project's （二） heading (000's layout)
+    (["（一）人大和社会监督方面", "绩效指标：", "（1）群众满意率达到90%以上", "（2）会议保障率100%",
+      "（二）政府工作运转方面", "绩效指标：公文办理及时率100%"],
+     [("", "群众满意率", "达到90%以上"), ("", "会议保障率", "100%"), ("", "公文办理及时率", "100%")]),
+    # two levels: 一级 sub-headings, items numbered afresh under each
+    (["绩效指标：", "（一）产出指标", "1、培训人数达到100人", "2、培训合格率不低于95%", "（二）效益指标", "1、群众满意率达到90%以上"],
+     [("", "培训人数", "达到100人"), ("", "培训合格率", "不低于95%"), ("", "群众满意率", "达到90%以上")]),
+    # a 二级 sub-heading labels the items under it
+    (["绩效指标：", "（一）数量指标", "1、培训人数达到100人", "（二）质量指标", "1、合格率不低于95%"],
+     [("数量指标", "培训人数", "达到100人"), ("质量指标", "合格率", "不低于95%")]),
+    # after items with targets, a same-style paragraph without one is the text after the list
+    (["绩效指标：", "1、群众满意率达到90%以上", "2、培训人数100人", "3、加强组织领导，确保各项工作落实。"],
+     [("", "群众满意率", "达到90%以上"), ("", "培训人数", "100人")]),
+    # unnumbered items, while each states a target
+    (["绩效指标：", "群众满意率达到90%以上", "培训人数100人", "做好各项工作。"],
+     [("", "群众满意率", "达到90%以上"), ("", "培训人数", "100人")]),
+    # a wrapped item joins its next line
+    (["绩效指标：", "1、全年完成农村道路硬化里程不少于", "10公里；", "2、群众满意率达到90%以上"],
+     [("", "全年完成农村道路硬化里程", "不少于10公里"), ("", "群众满意率", "达到90%以上")]),
+    # other numberings and openings
+    (["绩效指标：", "①群众满意率达到90%", "②培训人数100人"], [("", "群众满意率", "达到90%"), ("", "培训人数", "100人")]),
+    (["绩效指标如下：", "1）群众满意率达到90%"], [("", "群众满意率", "达到90%")]),
+    (["绩效指标：。", "（1）群众满意率达到90%"], [("", "群众满意率", "达到90%")]),
+    # a decimal is not item numbering
+    (["绩效指标：", "2.5万元用于购置设备"], []),
+    # a labelled deadline is a target, not a subject
+    (["绩效指标：时效指标--2023年12月底前完成"], [("时效指标", "", "2023年12月底前完成")]),
+])
+def test_list_paragraph_shapes(paragraphs, expected):
+    got = [(i.level2, i.level3, i.value) for i in narrative_indicators(Narrative(sub_goals=paragraphs))]
+    assert got == expected
+
+
 def test_a_list_opening_alone_on_its_line_takes_the_numbered_paragraphs_after_it():
     narrative = Narrative(sub_goals=["一、绩效指标：", "1、群众满意率达到90%以上；", "2、数量指标：培训人数100人。",
                                      "二、工作保障措施完善。", "3、此段不属于指标列表。"],

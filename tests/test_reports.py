@@ -604,3 +604,12 @@ def test_report_lists_part1_statements_with_their_scores(audited):
         low = sum(1 for v in scores if v < 0.4)
         assert f"第一部分指标明确度均值 {score(sum(scores) / len(scores))}，难以考核 {low}/{len(scores)} 行" in _plain(html)
     assert stated == 3  # 000, 001 and 003 state indicators in Part 1
+
+
+def test_report_part1_statement_with_only_a_category_and_target():
+    case = {"submission": {"part1": {"sub_goals": ["绩效指标：满意度指标：90%以上；群众满意率达到90%"]},
+                           "tables": [{"project": "甲项目", "indicators": [["产出指标", "数量指标", "指标1", "描述1", "≥1个", "计划标准"]]}]}}
+    html = render_submission_html(submission_from_case(case, source="case"), [])
+    section = _plain(html[html.index('id="part1-indicators"'):html.index("</table>", html.index('id="part1-indicators"'))])
+    assert "服务对象满意度指标（只写了类别） 90%以上" in section and "群众满意率 达到90%" in section
+    assert "<th>二级指标</th>" in html  # one statement names its 二级: the columns are drawn

@@ -18,17 +18,22 @@ from __future__ import annotations
 
 import re
 
-from ..domain import LEVEL1_NAMES, LEVEL2_NAMES, level2_key, usual_level1
+from ..domain import LEVEL1_NAMES, LEVEL2_NAMES, category_label, level2_key, usual_level1
 from ..schema import Indicator, Narrative
 from ..values import parse_value
 
-# numbering styles, told apart so that "二、" after the items "1、" "2、" is the next heading
-_NUMBERING_STYLES = {"arabic": r"[0-9０-９]+[、.．]", "bracketed": r"[（(][0-9０-９一二三四五六七八九十]+[）)]",
-                     "chinese": r"[一二三四五六七八九十]+、"}
+# numbering styles, told apart so that "二、" after the items "1、" "2、" is the next heading.
+# "2.5万元" is a number, not item 2.
+_NUMBERING_STYLES = {"arabic": r"[0-9０-９]+(?:[、．]|\.(?![0-9０-９]))", "arabic_paren": r"[0-9０-９]+[）)]",
+                     "bracketed_arabic": r"[（(][0-9０-９]+[）)]", "bracketed_chinese": r"[（(][一二三四五六七八九十]+[）)]",
+                     "chinese": r"[一二三四五六七八九十]+、", "circled": r"[①-⑳]"}
 _NUMBERING = "(?:" + "|".join(_NUMBERING_STYLES.values()) + ")"
 _STYLE_PATTERNS = tuple((name, re.compile(rf"^\s*{pattern}")) for name, pattern in _NUMBERING_STYLES.items())
 # "绩效指标：" opening a paragraph (also "一、主要绩效指标为：", "年度绩效指标:")
-_LIST_OPENING = re.compile(rf"^\s*{_NUMBERING}?\s*(?:主要|年度|具体)?绩效指标(?:为|是|包括)?\s*[:：]\s*")
+_LIST_OPENING = re.compile(rf"^\s*{_NUMBERING}?\s*(?:主要|年度|具体)?绩效指标(?:为|是|包括|如下)?\s*[:：]\s*")
+# a sub-heading inside a list: a 一级 or 二级 name alone ("（一）产出指标", "1、数量指标：")
+_HEADING = re.compile(r"(?:产出|效益|效果|满意度|(?:服务对象)?满意度|数量|质量|时效|成本|经济效益|社会效益|生态效益|"
+                      r"可持续(?:影响|性发展|发展)?)(?:指标)?[:：]?")
 _ITEM_NUMBERING = re.compile(rf"^\s*{_NUMBERING}\s*")
 _REFERENCE = re.compile(r"^(?:详见|参见|见)")  # "详见各项目绩效目标表": a pointer, not an indicator
 # an item named by its 二级: "数量指标--残疾人保障率>=90%"; "可持续性发展指标" is a spelling of 可持续影响
@@ -53,6 +58,10 @@ _TARGET_START = re.compile(
 )
 _MIN_SUBJECT = 2  # characters a subject keeps before its target can begin
 _TRIM = " ，,、：:.．"
+# a wrapped line: the item before it stops mid-statement ("…里程不少于" / "10公里；")
+_UNFINISHED = re.compile(r"(?:[，,、：:]|>=|<=|≥|≤|>|<|=|大于|高于|高达|达到|不低于|不少于|不高于|低于|小于|不超过|超过)$")
+_TARGET_FIRST = re.compile(r"^(?:[0-9０-９]|>=|<=|≥|≤|>|<|=)")
+_YEAR_FIRST = re.compile(r"^[12][0-9]{3}年")  # "时效指标--2023年12月底前完成": a deadline, not a subject
 
 
 def split_statement(item: str) -> tuple[str, str]:
@@ -80,42 +89,99 @@ def _listed_items(paragraph: str) -> list[tuple[str, str]]:
     return _list_items(paragraph[opening.end():]) if opening else []
 
 
-def _list_items(text: str) -> list[tuple[str, str]]:
+def _list_items(text: str, heading: str = "") -> list[tuple[str, str]]:
+    """The items of a list's text; an item may carry several labelled items run together with
+    commas ("数量指标--A>=90%，质量指标--B>90%"). Unlabelled items get the sub-heading's 二级."""
     items = []
     for item in _ITEM_SEPARATOR.split(text):
         item = _ITEM_NUMBERING.sub("", item).strip(_TRIM)
-        labelled = _LABELLED_ITEM.fullmatch(item)
-        if labelled:
-            items.append((labelled.group(1), labelled.group(2).strip(_TRIM)))
+        if _LABELLED_ITEM.match(item):
+            items += _labelled_items(item)
         elif _is_statement(item) and not _REFERENCE.match(item):
-            items.append(("", item))
+            items.append((heading, item))
     return items
 
 
 def _labelled_items(paragraph: str) -> list[tuple[str, str]]:
-    """(二级 as written, item) for each "数量指标--…" item of a paragraph."""
+    """(二级 as written, item) for each "数量指标--…" item of a paragraph; the item may be a target
+    alone ("满意度指标：90%以上")."""
     return [(m.group(1), m.group(2).strip(_TRIM)) for m in _LABELLED_ITEM.finditer(paragraph)
-            if _is_statement(m.group(2))]
+            if _is_statement(m.group(2)) or _TARGET_START.match(m.group(2).strip(_TRIM))]
 
 
 def _paragraph_items(paragraphs: list[str]) -> list[tuple[str, str]]:
     """The items of every paragraph. A "绩效指标：" opening alone on its line opens a list whose
-    items are the numbered paragraphs after it ("绩效指标：" / "1、群众满意率90%以上" / "2、…")."""
+    items are the paragraphs after it (`_OpenList`)."""
     items: list[tuple[str, str]] = []
-    in_list, style = False, None  # style: the numbering of the list's first item
+    listing: _OpenList | None = None
     for paragraph in paragraphs:
         opening = _LIST_OPENING.match(paragraph)
-        if opening and not paragraph[opening.end():].strip(_TRIM):
-            in_list, style = True, None
+        if opening and not paragraph[opening.end():].strip(_TRIM + "。；;"):
+            items += listing.close() if listing else []
+            listing = _OpenList()
             continue
-        numbering = _numbering_style(paragraph)
-        if in_list and numbering is not None and style in (None, numbering):
-            style = numbering
-            items += _list_items(paragraph)
-            continue
-        in_list = False
+        if listing is not None:
+            if listing.takes(paragraph):
+                continue
+            items += listing.close()
+            listing = None
         items += _listed_items(paragraph) or _labelled_items(paragraph)
-    return items
+    return items + (listing.close() if listing else [])
+
+
+class _OpenList:
+    """The items of a list opened by a lone "绩效指标：" line, paragraph by paragraph:
+    - numbered items ("1、…", "（1）…", "①…") while they keep the first item's numbering, so a
+      following "二、" or "（二）" heading ends the list; unnumbered items when the first is, as long
+      as each states a target or a 二级;
+    - a sub-heading ("（一）产出指标", "1、数量指标") lets the numbering start again below it, and a
+      二级 heading labels the items under it;
+    - a line that continues a wrapped item ("…不少于" / "10公里；") joins it;
+    - once two or more items all stated a target or a 二级, a same-style paragraph stating neither
+      ("3、加强组织领导，确保各项工作落实。") ends the list: it is the text after it."""
+
+    def __init__(self) -> None:
+        self.style: str | None = None
+        self.heading = ""
+        self.pending = ""  # the current item paragraph, until the next one shows it is complete
+        self.items: list[tuple[str, str]] = []
+
+    def takes(self, paragraph: str) -> bool:
+        style = _numbering_style(paragraph)
+        body = _ITEM_NUMBERING.sub("", paragraph, count=1).strip() if style else paragraph.strip()
+        if style and _HEADING.fullmatch(body):
+            self._flush()
+            label = category_label(body)
+            self.heading = LEVEL2_NAMES[label].removesuffix("指标") if label else ""
+            self.style = None
+            return True
+        if self.pending and style is None and (_UNFINISHED.search(self.pending) or _TARGET_FIRST.match(body)):
+            self.pending += body
+            return True
+        if (style or "none") != (self.style or style or "none"):
+            return False
+        new = _list_items(body, self.heading)
+        if not new or (style is None and not all(_states_target_or_level(i) for i in new)):
+            return False
+        self._flush()
+        if len(self.items) >= 2 and all(map(_states_target_or_level, self.items)) \
+                and not any(map(_states_target_or_level, new)):
+            return False
+        self.style, self.pending = style or "none", body
+        return True
+
+    def close(self) -> list[tuple[str, str]]:
+        self._flush()
+        return self.items
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.items += _list_items(self.pending, self.heading)
+            self.pending = ""
+
+
+def _states_target_or_level(item: tuple[str, str]) -> bool:
+    return bool(item[0]) or bool(split_statement(item[1])[1])
 
 
 def _numbering_style(paragraph: str) -> str | None:
@@ -129,7 +195,7 @@ def narrative_indicators(narrative: Narrative) -> list[Indicator]:
         for written_level2, item in _paragraph_items(paragraphs):
             key = level2_key(written_level2 + "指标") if written_level2 else None
             subject, target = split_statement(item)
-            if key and _TARGET_START.match(item):
+            if key and (_TARGET_START.match(item) or _YEAR_FIRST.match(item)):
                 # "满意度指标：90%以上": the label is all the subject there is
                 subject, target = "", item
             indicator = Indicator(row=len(indicators) + 1, level1=LEVEL1_NAMES[usual_level1(key)] if key else "",
