@@ -20,7 +20,7 @@ from auditor.ml import train as training
 from auditor.ml.dataset import (CATEGORIES, CSV_COLUMNS, ORIGIN_COLUMN, LabelError, join_labels, label_data_hash,
                                  read_label_csv, skeleton_rows, submission_id, write_label_csv)
 from auditor.ml.features import (CATEGORY_FIELDS, SPECIFICITY_FIELDS, category_dense, row_text, specificity_dense,
-                                 tagged_ngrams)
+                                 tagged_tokens)
 from auditor.ml.model import (CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel, RowBatch, load_models,
                               specificity_scores)
 from auditor.ml.scoring import indicators_of
@@ -349,7 +349,7 @@ def test_a_cell_only_row_is_built_like_the_parsed_row(seeds, tmp_path):
         assert specificity_dense(got) == specificity_dense(ind)
         assert category_dense(got) == category_dense(ind)
         for fields in (SPECIFICITY_FIELDS, CATEGORY_FIELDS):
-            assert tagged_ngrams(row_text(got), fields) == tagged_ngrams(row_text(ind), fields)
+            assert tagged_tokens(row_text(got), fields) == tagged_tokens(row_text(ind), fields)
 
 
 def _good_cell_only_rows() -> list[dict[str, str]]:
@@ -418,11 +418,11 @@ def test_category_text_features_carry_the_topics_of_name_and_description():
     from auditor.schema import Indicator
 
     for name in ("大气污染指数", "村容村貌"):
-        tokens = tagged_ngrams(row_text(Indicator(1, "", "", name, "", "下降", "")), CATEGORY_FIELDS)
+        tokens = tagged_tokens(row_text(Indicator(1, "", "", name, "", "下降", "")), CATEGORY_FIELDS)
         assert "题名|ecological" in tokens and not any(t.startswith("题述|") for t in tokens)
     both = Indicator(1, "", "", "补助人群生活改善情况", "补助资金发放后与发放前相比增收的比例", "≥20%", "")
-    assert "题述|economic" in tagged_ngrams(row_text(both), CATEGORY_FIELDS)
-    assert not any(t.startswith("题") for t in tagged_ngrams(row_text(both), SPECIFICITY_FIELDS))
+    assert "题述|economic" in tagged_tokens(row_text(both), CATEGORY_FIELDS)
+    assert not any(t.startswith("题") for t in tagged_tokens(row_text(both), SPECIFICITY_FIELDS))
 
 
 def _naive_nested(docs, dense, y, groups):

@@ -20,11 +20,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..domain import LEVEL2_ORDER
 from ..schema import Indicator, Value
 from ..values import normalize_text, parse_value
 from .dataset import CATEGORIES
+
+if TYPE_CHECKING:
+    from ..domain import Evidence
 
 NGRAM_RANGE = (1, 3)
 _SPACES = re.compile(r"\s+")
@@ -83,7 +87,7 @@ def field_tokens(text: RowText, tag: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _cell_evidence(cell: str):  # -> domain.Evidence
+def _cell_evidence(cell: str) -> Evidence:
     """The topic model's evidence in one normalised cell (RowText), found once for the topic
     tokens and the dense topic features alike."""
     from ..domain import topic_evidence
@@ -96,7 +100,7 @@ def cell_topics(cell: str) -> tuple[str, ...]:
     return tuple(sorted(_cell_evidence(cell).scores))
 
 
-def tagged_ngrams(text: RowText, fields: Iterable[str]) -> list[str]:
+def tagged_tokens(text: RowText, fields: Iterable[str]) -> list[str]:
     """The analyzer TfidfVectorizer uses in training: "tag|token". The scorer looks the same
     tokens up per tag (`LinearTextModel._text_logits`) without building the tagged strings."""
     return [f"{tag}|{token}" for tag in fields for token in field_tokens(text, tag)]

@@ -1,6 +1,6 @@
 """The trained classifiers as plain arrays, and scoring with numpy alone.
 
-Training fits scikit-learn (TfidfVectorizer over `features.tagged_ngrams` + StandardScaler over
+Training fits scikit-learn (TfidfVectorizer over `features.tagged_tokens` + StandardScaler over
 the dense features + a linear classifier: LogisticRegression for specificity, RidgeClassifier for
 the category; `ml/train.py`) and exports what prediction needs — vocabulary, idf, scaler,
 coefficients, the temperature that turns the scores into calibrated probabilities — to one

@@ -23,7 +23,7 @@ from ..io_utils import write_atomic
 from ..schema import Submission
 from .dataset import CATEGORIES, SOURCE_KINDS, LabelledRow, join_labels, label_data_hash
 from .features import (CATEGORY_DENSE, CATEGORY_FIELDS, NGRAM_RANGE, SPECIFICITY_DENSE, SPECIFICITY_FIELDS,
-                       category_dense, row_text, specificity_dense, tagged_ngrams)
+                       category_dense, row_text, specificity_dense, tagged_tokens)
 from .model import CARD_FILE, CATEGORY_FILE, SPECIFICITY_FILE, LinearTextModel
 
 # Specificity: logistic regression with C chosen from a small grid (C 1–32, dense weight 0–4,
@@ -80,7 +80,7 @@ def _identity(doc: list[str]) -> list[str]:
 def _inputs(rows: list[LabelledRow], kind: str) -> tuple[list[list[str]], np.ndarray]:
     fields, dense_of = ((SPECIFICITY_FIELDS, specificity_dense) if kind == "specificity"
                         else (CATEGORY_FIELDS, category_dense))
-    docs = [tagged_ngrams(row_text(r.indicator), fields) for r in rows]
+    docs = [tagged_tokens(row_text(r.indicator), fields) for r in rows]
     dense = np.array([dense_of(r.indicator) for r in rows], dtype=np.float64)
     return docs, dense
 
@@ -121,13 +121,10 @@ def _export(kind: str, design: Design, clf: Any, temperature: float) -> LinearTe
 
 def grouped_folds(rows: list[LabelledRow]) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train, test) row indices of the cross-validation: one fold per submission, seed or excerpt."""
-    return _folds(np.array([r.submission for r in rows]))
-
-
-def _folds(groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     from sklearn.model_selection import LeaveOneGroupOut
 
-    return list(LeaveOneGroupOut().split(np.zeros((len(groups), 1)), groups=groups))
+    groups = np.array([r.submission for r in rows])
+    return list(LeaveOneGroupOut().split(np.zeros((len(rows), 1)), groups=groups))
 
 
 def _out_of_fold(rows: list[LabelledRow], kind: str, y: np.ndarray, strength: float) -> tuple[np.ndarray, list[str]]:
@@ -499,7 +496,8 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
                       "their cells, part1: statements in a parsed submission's Part 1 prose); the category "
                       "model uses the rows with a category label (category_rows), and its metrics are "
                       "nested: the alpha each held-out submission is scored with was chosen by the same "
-                      "grouped cross-validation on the other submissions alone",
+                      "grouped cross-validation on the other submissions alone; its temperature is fitted "
+                      "on the (not nested) out-of-fold logits at the alpha the shipped model uses",
         "models": {
             "specificity": _card_entry(SPECIFICITY_FILE, "specificity label 0/1/2; score = E[label] / 2 in 0–1",
                                        f"LogisticRegression(C={C_SPECIFICITY}, class_weight=balanced, multinomial)",
