@@ -53,7 +53,7 @@ def test_every_seed_row_is_labelled_once(seeds, labelled):
     rows, problems = labelled
     assert problems == []
     total = sum(len(t.indicators) for s in seeds for t in s.tables)
-    assert len([r for r in rows if r.source_kind == "seed"]) == total
+    assert len([r for r in rows if r.source_kind == "grid"]) == total
     assert len([r for r in rows if r.source_kind == "part1"]) == sum(len(s.part1.indicators) for s in seeds) > 0
     assert len([r for r in rows if r.source_kind == "cell_only"]) == len(_cell_only_records(seeds))
     assert len(rows) == len({r.key for r in rows})
@@ -336,7 +336,7 @@ def test_a_cell_only_row_is_built_like_the_parsed_row(seeds, tmp_path):
     _write_labels(tmp_path / "copies.csv", records + [joined_rec, changed_rec])
     rows, problems = join_labels(seeds, tmp_path)
     assert len(problems) == 1 and "文字已变" in problems[0] and "别的值" in problems[0]
-    assert [r.key for r in rows if r.source_kind == "seed"] == [(joined_rec["submission"], 1, 1)]
+    assert [r.key for r in rows if r.source_kind == "grid"] == [(joined_rec["submission"], 1, 1)]
     parsed = {(submission_id(s.source), t.number, i.row): (t, i) for s in seeds for t in s.tables for i in t.indicators}
     copies = [r for r in rows if r.source_kind == "cell_only"]
     assert len(copies) == len(records) == len(parsed)

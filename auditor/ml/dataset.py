@@ -33,7 +33,7 @@ CSV_COLUMNS = ("submission", "table", "row", *TEXT_COLUMNS, *LABEL_COLUMNS)
 ORIGIN_COLUMN = "origin"
 # how a labelled row got its indicator: joined to a parsed corpus document's grid, built from its
 # cells, or joined to a statement in a parsed document's Part 1 prose (table 0)
-SOURCE_KINDS = ("seed", "cell_only", "part1")
+SOURCE_KINDS = ("grid", "cell_only", "part1")
 PART1_TABLE = 0  # DESIGN.md: table 0 is Part 1
 PART1_PROJECT = "部门整体绩效目标"  # the `project` cell of a Part 1 statement's label
 

@@ -5,7 +5,7 @@ Grouping: every fold holds out one whole submission (leave-one-submission-out: e
 each excerpt of cell-only rows is its own group), so a model is never tested on rows of a document
 it was trained on — rows of one submission share templates, and mixing them would measure memory,
 not skill. The card reports the metrics over all rows and, from the same out-of-fold predictions,
-per source kind (seed rows alone compare with models trained before cell-only rows existed).
+per source kind (grid rows alone compare with models trained before cell-only rows existed).
 """
 from __future__ import annotations
 
@@ -492,7 +492,7 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
         "evaluation": "leave-one-submission-out cross-validation (grouped by submission: each parsed seed and "
                       "each excerpt of cell-only rows is one group); temperatures fitted on the out-of-fold "
                       "logits of all rows; metrics_by_source: the same out-of-fold predictions restricted to "
-                      "one source kind (seed: grid rows of a parsed submission, cell_only: rows built from "
+                      "one source kind (grid: 绩效目标表 rows of a parsed submission, cell_only: rows built from "
                       "their cells, part1: statements in a parsed submission's Part 1 prose); the category "
                       "model uses the rows with a category label (category_rows), and its metrics are "
                       "nested: the alpha each held-out submission is scored with was chosen by the same "
