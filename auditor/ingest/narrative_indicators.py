@@ -31,16 +31,14 @@ _NUMBERING = "(?:" + "|".join(_NUMBERING_STYLES.values()) + ")"
 _STYLE_PATTERNS = tuple((name, re.compile(rf"^\s*{pattern}")) for name, pattern in _NUMBERING_STYLES.items())
 # "绩效指标：" opening a paragraph (also "一、主要绩效指标为：", "年度绩效指标:")
 _LIST_OPENING = re.compile(rf"^\s*{_NUMBERING}?\s*(?:主要|年度|具体)?绩效指标(?:为|是|包括|如下)?\s*[:：]\s*")
+# the 二级 as a statement may write it; "可持续性发展" is a spelling of 可持续影响
+_LEVEL2_WORDS = r"数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续(?:影响|性发展|发展)?|(?:服务对象)?满意度"
 # a sub-heading inside a list: a 一级 or 二级 name alone ("（一）产出指标", "1、数量指标：")
-_HEADING = re.compile(r"(?:产出|效益|效果|满意度|(?:服务对象)?满意度|数量|质量|时效|成本|经济效益|社会效益|生态效益|"
-                      r"可持续(?:影响|性发展|发展)?)(?:指标)?[:：]?")
+_HEADING = re.compile(rf"(?:产出|效益|效果|{_LEVEL2_WORDS})(?:指标)?[:：]?")
 _ITEM_NUMBERING = re.compile(rf"^\s*{_NUMBERING}\s*")
 _REFERENCE = re.compile(r"^(?:详见|参见|见)")  # "详见各项目绩效目标表": a pointer, not an indicator
-# an item named by its 二级: "数量指标--残疾人保障率>=90%"; "可持续性发展指标" is a spelling of 可持续影响
-_LABELLED_ITEM = re.compile(
-    r"(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续(?:影响|性发展|发展)?|(?:服务对象)?满意度)指标"
-    r"\s*(?:--|—+|－+|-|：|:)\s*([^，,；;。]+)"
-)
+# an item named by its 二级: "数量指标--残疾人保障率>=90%"
+_LABELLED_ITEM = re.compile(rf"({_LEVEL2_WORDS})指标\s*(?:--|—+|－+|-|：|:)\s*([^，,；;。]+)")
 # item separators in a "绩效指标：" list. A comma stays inside an item ("做好群防群治工作，普及率…
 # 达到90%"), except an ASCII comma after a target, where the submitter ran two items together
 # ("新农合参合率高于95%,城乡居民低保保障率高达100%").
@@ -49,8 +47,9 @@ _ITEM_SEPARATOR = re.compile(r"[；;。\n]|(?<=[%％上])\s*,")
 # change word that ends the statement or comes with a number ("…指数提高", "上升10%"; not "水平
 # 不断提高，促进…", where it is the verb of a longer aim). Searched from the third character on,
 # so that a statement opening with a verb ("提高粮食机收率上升10%") keeps it in its subject.
+_COMPARATORS = r">=|<=|≥|≤|＞|＜|>|<|=|＝|大于|高于|高达|达到|不低于|不少于|不高于|低于|小于|不超过|超过"
 _TARGET_START = re.compile(
-    r">=|<=|≥|≤|＞|＜|>|<|=|＝|大于|高于|高达|达到|不低于|不少于|不高于|低于|小于|不超过|超过|"
+    rf"{_COMPARATORS}|"
     r"(?:相比|比|较|与)(?:去年|上年|上一年|往年)|同比|"
     r"(?:上升|提高|降低|下降|减少|增长)(?=$|[^，,、]{0,4}[0-9０-９])|"
     # a number, but not one inside the subject: a year ("2023年群众满意率…"), "PM2.5"
@@ -59,8 +58,8 @@ _TARGET_START = re.compile(
 _MIN_SUBJECT = 2  # characters a subject keeps before its target can begin
 _TRIM = " ，,、：:.．"
 # a wrapped line: the item before it stops mid-statement ("…里程不少于" / "10公里；")
-_UNFINISHED = re.compile(r"(?:[，,、：:]|>=|<=|≥|≤|>|<|=|大于|高于|高达|达到|不低于|不少于|不高于|低于|小于|不超过|超过)$")
-_TARGET_FIRST = re.compile(r"^(?:[0-9０-９]|>=|<=|≥|≤|>|<|=)")
+_UNFINISHED = re.compile(rf"(?:[，,、：:]|{_COMPARATORS})$")
+_TARGET_FIRST = re.compile(rf"^(?:[0-9０-９]|{_COMPARATORS})")
 _YEAR_FIRST = re.compile(r"^[12][0-9]{3}年")  # "时效指标--2023年12月底前完成": a deadline, not a subject
 
 
