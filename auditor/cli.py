@@ -432,6 +432,10 @@ def train(
         f"明确度 AUC（不可考核 vs 其余）{spec['auc_unassessable_vs_rest']:.3f}；"
         f"二级类别 macro-F1 {cat['macro_f1']:.3f}，准确率 {cat['accuracy']:.3f}；"
         f"归类错误模型判断阈值 {mismatch['threshold']}。写入 {escape(str(out))}", soft_wrap=True)
+    for name, metrics in (("明确度", spec), ("二级类别", cat)):
+        if "temperature_note" in metrics:
+            err.print(f"[yellow]! {name}模型的温度 T={metrics['temperature']} 落在搜索范围的端点，"
+                      f"置信度未得到校准（{escape(metrics['temperature_note'])}）[/yellow]", soft_wrap=True)
     raise typer.Exit(1 if batch.failures else 0)
 
 

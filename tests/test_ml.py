@@ -403,9 +403,9 @@ def test_grouped_cv_holds_out_each_excerpt_alone(labelled):
 
     subset = [r for r in rows if r.source_kind == "cell_only"]
     y = np.array([str(r.specificity) for r in subset])
-    logits, classes = training._out_of_fold(subset, "specificity", y, training.C_SPECIFICITY)
-    mask = np.array([r.submission == excerpts[0] for r in subset])
     docs, dense = training._inputs(subset, "specificity")
+    logits, classes = training._out_of_fold(subset, docs, dense, "specificity", y, training.C_SPECIFICITY)
+    mask = np.array([r.submission == excerpts[0] for r in subset])
     design, clf = training._fit([d for d, m in zip(docs, mask) if not m], dense[~mask], y[~mask],
                                 "specificity", training.C_SPECIFICITY)
     expected = clf.decision_function(design.transform([d for d, m in zip(docs, mask) if m], dense[mask]))
@@ -524,6 +524,22 @@ def test_temperature_reaches_the_scale_of_ridge_scores():
     t = training.fit_temperature(logits, y_index)
     assert 0.9 < t < 1.1
     assert abs(training.fit_temperature(logits / 10, y_index) - t / 10) < 0.005
+    # the fit is not held to grid points: the negative log-likelihood is at a minimum there
+    nll = [training._temperature_nll(logits, y_index, np.log(t) + step) for step in (-0.01, 0.0, 0.01)]
+    assert nll[1] <= min(nll[0], nll[2])
+    assert not training.temperature_at_limit(t)
+
+
+def test_a_temperature_stopped_at_its_limit_is_reported_not_passed_off_as_calibrated():
+    """Scores that separate every row push T towards 0 without end: the fit stops at its limit and
+    the card says the probabilities are not calibrated."""
+    y_index = np.arange(300) % 3
+    logits = np.eye(3)[y_index] * 2.0  # the true class always on top
+    t = training.fit_temperature(logits, y_index)
+    assert t == pytest.approx(training.TEMPERATURE_LIMITS[0], rel=0.02)
+    assert training.temperature_at_limit(t)
+    assert "temperature_note" in training._temperature_entry(t)
+    assert "temperature_note" not in training._temperature_entry(0.27)
 
 
 def test_the_spacy_comparison_trains_offline_on_the_labelled_rows(labelled):

@@ -127,9 +127,9 @@ def grouped_folds(rows: list[LabelledRow]) -> list[tuple[np.ndarray, np.ndarray]
     return list(LeaveOneGroupOut().split(np.zeros((len(rows), 1)), groups=groups))
 
 
-def _out_of_fold(rows: list[LabelledRow], kind: str, y: np.ndarray, strength: float) -> tuple[np.ndarray, list[str]]:
+def _out_of_fold(rows: list[LabelledRow], docs: list[list[str]], dense: np.ndarray, kind: str, y: np.ndarray,
+                 strength: float) -> tuple[np.ndarray, list[str]]:
     """Grouped out-of-fold logits (one fold per submission) and the class order."""
-    docs, dense = _inputs(rows, kind)
     classes = sorted(set(y.tolist()))
     logits = np.zeros((len(y), len(classes)))
     for train, test in grouped_folds(rows):
@@ -230,16 +230,37 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
+# The widest temperature the fit may return. Ridge scores live on the ±1 scale of their targets,
+# so their T is well below 1; logistic logits sit near 1. An optimum at either limit means the
+# scores are degenerate (all alike, or every training row separated): the card says so.
+TEMPERATURE_LIMITS = (1e-3, 1e3)
+
+
+def _temperature_nll(logits: np.ndarray, y_index: np.ndarray, log_t: float) -> float:
+    p = _softmax(logits / np.exp(log_t))
+    return -float(np.mean(np.log(np.clip(p[np.arange(len(y_index)), y_index], 1e-12, 1.0))))
+
+
 def fit_temperature(logits: np.ndarray, y_index: np.ndarray) -> float:
-    """The T minimising the out-of-fold negative log-likelihood of softmax(logits / T)."""
-    best_t, best_nll = 1.0, float("inf")
-    # ridge scores live on the ±1 scale of their targets, so their T is well below 1
-    for t in np.exp(np.linspace(np.log(0.01), np.log(10.0), 300)):
-        p = _softmax(logits / t)
-        nll = -float(np.mean(np.log(np.clip(p[np.arange(len(y_index)), y_index], 1e-12, 1.0))))
-        if nll < best_nll:
-            best_t, best_nll = float(t), nll
-    return best_t
+    """The T minimising the out-of-fold negative log-likelihood of softmax(logits / T): a grid over
+    log T within TEMPERATURE_LIMITS, then a bounded search between the best point's neighbours."""
+    from scipy.optimize import minimize_scalar
+
+    grid = np.linspace(np.log(TEMPERATURE_LIMITS[0]), np.log(TEMPERATURE_LIMITS[1]), 121)
+    nll = [_temperature_nll(logits, y_index, g) for g in grid]
+    best = int(np.argmin(nll))
+    if best in (0, len(grid) - 1):
+        return float(TEMPERATURE_LIMITS[0] if best == 0 else TEMPERATURE_LIMITS[1])  # temperature_at_limit
+    low, high = grid[best - 1], grid[best + 1]
+    found = minimize_scalar(lambda g: _temperature_nll(logits, y_index, g), bounds=(low, high), method="bounded",
+                            options={"xatol": 1e-4})
+    log_t = float(found.x) if found.fun <= nll[best] else float(grid[best])
+    return float(np.exp(log_t))
+
+
+def temperature_at_limit(temperature: float) -> bool:
+    """True when the fit stopped at a limit of its range: the optimum may lie beyond it."""
+    return not (TEMPERATURE_LIMITS[0] * 1.01 < temperature < TEMPERATURE_LIMITS[1] / 1.01)
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
@@ -285,14 +306,15 @@ def _auc(y: np.ndarray, score: np.ndarray) -> float | None:
     return round(float(roc_auc_score(y, score)), 4) if len(set(y.tolist())) == 2 else None
 
 
-def evaluate_specificity(rows: list[LabelledRow]) -> tuple[dict[str, Any], dict[str, Any], float]:
+def evaluate_specificity(rows: list[LabelledRow], docs: list[list[str]],
+                         dense: np.ndarray) -> tuple[dict[str, Any], dict[str, Any], float]:
     """(metrics over all rows, the same metrics per source kind, temperature)."""
     y = np.array([str(r.specificity) for r in rows])
-    logits, classes = _out_of_fold(rows, "specificity", y, C_SPECIFICITY)
+    logits, classes = _out_of_fold(rows, docs, dense, "specificity", y, C_SPECIFICITY)
     y_index = np.array([classes.index(v) for v in y])
     temperature = fit_temperature(logits, y_index)
     p = _softmax(logits / temperature)
-    metrics = {**_specificity_metrics(rows, y, p, classes), "temperature": round(temperature, 4)}
+    metrics = {**_specificity_metrics(rows, y, p, classes), **_temperature_entry(temperature)}
     by_source = {kind: _specificity_metrics(_subset(rows, mask), y[mask], p[mask], classes)
                  for kind, mask in _by_source(rows).items()}
     return metrics, by_source, temperature
@@ -347,11 +369,19 @@ def evaluate_category(rows: list[LabelledRow], docs: list[list[str]], dense: np.
     y_index = np.array([classes.index(v) for v in y])
     temperature = fit_temperature(folds.out_of_fold()[1][alpha], y_index)
     p = _softmax(logits / temperature)
-    metrics = {**_category_metrics(y, logits, p, classes), "temperature": round(temperature, 4),
+    metrics = {**_category_metrics(y, logits, p, classes), **_temperature_entry(temperature),
                "alpha_by_held_out_submission": chosen}
     by_source = {kind: _category_metrics(y[mask], logits[mask], p[mask], classes)
                  for kind, mask in _by_source(rows).items()}
     return CategoryEvaluation(metrics, by_source, temperature, p, classes, alpha, alpha_scores)
+
+
+def _temperature_entry(temperature: float) -> dict[str, Any]:
+    entry: dict[str, Any] = {"temperature": round(temperature, 4)}
+    if temperature_at_limit(temperature):
+        entry["temperature_note"] = (f"the fit stopped at a limit of {list(TEMPERATURE_LIMITS)}: the scores are "
+                                     "degenerate and their probabilities are not calibrated")
+    return entry
 
 
 def _category_metrics(y: np.ndarray, logits: np.ndarray, p: np.ndarray, classes: list[str]) -> dict[str, Any]:
@@ -463,7 +493,8 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
     cat_rows = [r for r in rows if r.category is not None]
     if len({r.submission for r in rows}) < 2 or len({r.submission for r in cat_rows}) < 2:
         raise ValueError(f"{label_dir} 中的标注少于两份材料，无法按材料分组做交叉验证")
-    spec_metrics, spec_by_source, spec_t = evaluate_specificity(rows)
+    spec_docs, spec_dense = _inputs(rows, "specificity")
+    spec_metrics, spec_by_source, spec_t = evaluate_specificity(rows, spec_docs, spec_dense)
     docs, dense = _inputs(cat_rows, "category")
     evaluation = evaluate_category(cat_rows, docs, dense)
     # LEVEL_MISMATCH judges table rows only: its threshold is fitted on them alone
@@ -472,8 +503,8 @@ def train(submissions: list[Submission], label_dir: Path, out_dir: Path) -> dict
 
     design, clf = _fit(docs, dense, np.array([r.category for r in cat_rows]), "category", evaluation.alpha)
     category = _export("category", design, clf, evaluation.temperature)
-    docs, dense = _inputs(rows, "specificity")
-    design, clf = _fit(docs, dense, np.array([str(r.specificity) for r in rows]), "specificity", C_SPECIFICITY)
+    design, clf = _fit(spec_docs, spec_dense, np.array([str(r.specificity) for r in rows]), "specificity",
+                       C_SPECIFICITY)
     specificity = _export("specificity", design, clf, spec_t)
     category.flag_threshold = float(mismatch["threshold"])
     out_dir.mkdir(parents=True, exist_ok=True)
