@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from .resources import lexicon
 from .schema import Money, Value
@@ -240,6 +241,29 @@ def squash(text: str | None) -> str:
     """`text` without any whitespace (for matching labels and terms across PDF wrap spaces).
     str.split's whitespace is exactly re's \\s, at a fraction of re.sub's cost per call."""
     return "".join(text.split()) if text else ""
+
+
+class WordTargets(NamedTuple):
+    """rules/lexicons/vague.yaml, compiled: what a 指标值 in words only may be (VALUE_VAGUE, and
+    Part 1 items whose target is a word)."""
+
+    checkable: tuple[re.Pattern[str], ...]  # outcomes a reviewer can verify, matched whole
+    standard: tuple[re.Pattern[str], ...]  # a named standard, searched anywhere
+    no_standard: re.Pattern[str]  # "达标" with no standard named
+    vague_words: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def word_targets() -> WordTargets:
+    lex = lexicon("vague")
+    return WordTargets(tuple(re.compile(p) for p in lex.get("checkable") or ()),
+                       tuple(re.compile(p) for p in lex.get("standard") or ()),
+                       re.compile(lex.get("no_standard") or "(?!)"), tuple(lex.get("vague_words") or ()))
+
+
+def compact_words(text: str | None) -> str:
+    """A value in words as the vague lexicon matches it: no whitespace, no final punctuation."""
+    return squash(text).strip("。.；;，,、 ")
 
 
 def normalize_text(s: str, fold: bool = True) -> str:

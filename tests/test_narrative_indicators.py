@@ -94,6 +94,17 @@ def test_part1_statements_reach_findings_json_with_a_score():
     # a labelled item with only a target: no subject, the target is its value
     ("绩效指标：满意度指标：90%以上；质量指标：≥95%", [("满意度指标", "服务对象满意度指标", "", "90%以上"),
                                                    ("产出指标", "质量指标", "", "≥95%")]),
+    # ... also when the target is a word: a checkable outcome or vague words only (vague.yaml)
+    ("绩效指标：质量指标：合格；时效指标：按时完成。数量指标：全覆盖；质量指标：良好。",
+     [("产出指标", "质量指标", "", "合格"), ("产出指标", "时效指标", "", "按时完成"),
+      ("产出指标", "数量指标", "", "全覆盖"), ("产出指标", "质量指标", "", "良好")]),
+    ("具体为：1、时效指标--按时 完成；2、数量指标--足额发放。",
+     [("产出指标", "时效指标", "", "按时 完成"), ("产出指标", "数量指标", "", "足额发放")]),
+    # subjects that contain such a word stay subjects; so does a word with no 二级 label
+    ("具体为：社会效益指标--社会稳定，数量指标--完成党组织换届任务，质量指标--保障金使用质量>90%",
+     [("效益指标", "社会效益指标", "社会稳定", ""), ("产出指标", "数量指标", "完成党组织换届任务", ""),
+      ("产出指标", "质量指标", "保障金使用质量", ">90%")]),
+    ("绩效指标：党员队伍壮大；按时完成。", [("", "", "党员队伍壮大", ""), ("", "", "按时完成", "")]),
 ])
 def test_list_and_label_shapes(paragraph, expected):
     got = [(i.level1, i.level2, i.level3, i.value) for i in narrative_indicators(Narrative(sub_goals=[paragraph]))]
@@ -134,6 +145,27 @@ def test_list_and_label_shapes(paragraph, expected):
 ])
 def test_list_paragraph_shapes(paragraphs, expected):
     got = [(i.level2, i.level3, i.value) for i in narrative_indicators(Narrative(sub_goals=paragraphs))]
+    assert got == expected
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    # a 一级 sub-heading gives its items that 一级, and no 二级
+    (["绩效指标：", "（一）产出指标", "1、培训人数不少于100人次", "2、培训合格率达到95%", "（二）效益指标", "1、群众知晓率提高到90%"],
+     [("产出指标", "", "培训人数", "不少于100人次"), ("产出指标", "", "培训合格率", "达到95%"),
+      ("效益指标", "", "群众知晓率", "提高到90%")]),
+    # "效果指标" is 效益; a 二级 heading or label below a 一级 says more; the next 一级 heading clears
+    # the 二级; "（三）满意度指标" numbered like the 一级 headings is the 一级 满意度
+    (["绩效指标：", "（一）产出指标", "1、数量指标", "（1）培训人数100人", "2、质量指标", "（1）合格",
+      "（二）效果指标", "1、群众知晓率提高到90%", "2、满意度指标：95%以上", "（三）满意度指标", "1、群众满意率≥90%"],
+     [("产出指标", "数量指标", "培训人数", "100人"), ("产出指标", "质量指标", "", "合格"),
+      ("效益指标", "", "群众知晓率", "提高到90%"), ("效益指标", "服务对象满意度指标", "", "95%以上"),
+      ("满意度指标", "服务对象满意度指标", "群众满意率", "≥90%")]),
+    # a 一级 does not make a statement without a target an item: the list still ends there
+    (["绩效指标：", "（一）产出指标", "1、培训人数达到100人", "2、培训合格率不低于95%", "3、加强组织领导，确保各项工作落实。"],
+     [("产出指标", "", "培训人数", "达到100人"), ("产出指标", "", "培训合格率", "不低于95%")]),
+])
+def test_first_level_sub_headings(paragraphs, expected):
+    got = [(i.level1, i.level2, i.level3, i.value) for i in narrative_indicators(Narrative(overall=paragraphs))]
     assert got == expected
 
 

@@ -15,38 +15,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from .. import evidence
 from ..domain import display_name, is_category_label, level2_key, undefined_percent
 from ..resources import lexicon
 from ..schema import Finding, Indicator, ProjectTable, Submission
-from ..values import squash
+from ..values import compact_words, squash, word_targets
 from . import Context, check
-
-_TRAILING = "。.；;，,、 "
-
-
-@lru_cache(maxsize=None)
-def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Pattern[str], list[str]]:
-    lex = lexicon("vague")
-    checkable = [re.compile(p) for p in lex.get("checkable", [])]
-    standard = [re.compile(p) for p in lex.get("standard", [])]
-    no_standard = re.compile(lex.get("no_standard", "(?!)"))
-    return checkable, standard, no_standard, list(lex.get("vague_words", []))
 
 
 def classify(text: str) -> tuple[str, str]:
     """For a value in words only: ("checkable" | "vague" | "no-standard", the vague word)."""
-    checkable, standard, no_standard, words = _patterns()
-    compact = squash(text).strip(_TRAILING)
-    if any(p.search(compact) for p in standard):
+    lex = word_targets()
+    compact = compact_words(text)
+    if any(p.search(compact) for p in lex.standard):
         return "checkable", ""
-    if any(p.fullmatch(compact) for p in checkable):
+    if any(p.fullmatch(compact) for p in lex.checkable):
         return "checkable", ""
-    word = next((w for w in words if w in compact), "")
-    if not word and no_standard.search(compact):
-        return "no-standard", no_standard.search(compact).group(0)
+    word = next((w for w in lex.vague_words if w in compact), "")
+    if not word and lex.no_standard.search(compact):
+        return "no-standard", lex.no_standard.search(compact).group(0)
     return "vague", word
 
 

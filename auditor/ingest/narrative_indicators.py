@@ -11,16 +11,19 @@ Part 1 often lists the unit's indicators in prose instead of a table, in two sha
 They are indicators like the grid's rows (DESIGN.md: table 0 = Part 1), so they get a specificity
 score and can be labelled. Each item becomes an `Indicator` numbered 1..n in Part 1 order; its
 三级 is the statement's subject and its 指标值 the target that follows it ("大于90%"), when the
-statement has one. Items that state no 二级 leave level1/level2 blank; a labelled item with only a
-target ("满意度指标：90%以上") leaves its 三级 blank.
+statement has one. Items that state no 二级 leave level2 blank, and level1 too unless they sit
+under a 一级 sub-heading ("（一）产出指标"); a labelled item with only a target ("满意度指标：90%以上",
+"质量指标：合格", "时效指标：按时完成") leaves its 三级 blank.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
-from ..domain import LEVEL1_NAMES, LEVEL2_NAMES, category_label, level2_key, usual_level1
+from ..domain import LEVEL1_NAMES, LEVEL1_OF, LEVEL2_NAMES, category_label, level1_key, level2_key, usual_level1
 from ..schema import Indicator, Narrative
-from ..values import parse_value
+from ..values import compact_words, parse_value, word_targets
 
 # numbering styles, told apart so that "二、" after the items "1、" "2、" is the next heading.
 # "2.5万元" is a number, not item 2.
@@ -61,6 +64,28 @@ _TRIM = " ，,、：:.．"
 _UNFINISHED = re.compile(rf"(?:[，,、：:]|{_COMPARATORS})$")
 _TARGET_FIRST = re.compile(rf"^(?:[0-9０-９]|{_COMPARATORS})")
 _YEAR_FIRST = re.compile(r"^[12][0-9]{3}年")  # "时效指标--2023年12月底前完成": a deadline, not a subject
+class _Item(NamedTuple):
+    """One statement of a list and the levels it was given: `level2` as written ("数量", "" when
+    none), `level1` the 一级 key of the sub-heading above it ("" when none)."""
+    level2: str
+    text: str
+    level1: str = ""
+
+
+@lru_cache(maxsize=1)
+def _vague_run() -> re.Pattern[str]:
+    """A run of the vague lexicon's words, longest first ("有所提高" is not "有所" + a leftover)."""
+    words = sorted(word_targets().vague_words, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")+") if words else re.compile("(?!)")
+
+
+def _is_target_word(item: str) -> bool:
+    """The item is only a target in words: a checkable outcome ("合格", "全覆盖") or vague words
+    alone ("良好", "按时完成"), as rules/lexicons/vague.yaml defines them. "社会稳定" or
+    "完成党组织换届任务" name something: subjects."""
+    compact = compact_words(item)
+    return bool(compact) and (any(p.fullmatch(compact) for p in word_targets().checkable)
+                              or bool(_vague_run().fullmatch(compact)))
 
 
 def split_statement(item: str) -> tuple[str, str]:
@@ -81,37 +106,38 @@ def _is_statement(text: str) -> bool:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 2
 
 
-def _listed_items(paragraph: str) -> list[tuple[str, str]]:
-    """(二级 as written or "", item) for each item of a "绩效指标：" paragraph; [] for any other
+def _listed_items(paragraph: str) -> list[_Item]:
+    """An `_Item` for each item of a "绩效指标：" paragraph; [] for any other
     paragraph. An item may name its 二级 ("绩效指标：数量指标：培训人数100人；…")."""
     opening = _LIST_OPENING.match(paragraph)
     return _list_items(paragraph[opening.end():]) if opening else []
 
 
-def _list_items(text: str, heading: str = "") -> list[tuple[str, str]]:
+def _list_items(text: str, heading: str = "", level1: str = "") -> list[_Item]:
     """The items of a list's text; an item may carry several labelled items run together with
-    commas ("数量指标--A>=90%，质量指标--B>90%"). Unlabelled items get the sub-heading's 二级."""
+    commas ("数量指标--A>=90%，质量指标--B>90%"). Every item gets the sub-headings' 一级, and the
+    unlabelled ones their 二级."""
     items = []
     for item in _ITEM_SEPARATOR.split(text):
         item = _ITEM_NUMBERING.sub("", item).strip(_TRIM)
         if _LABELLED_ITEM.match(item):
-            items += _labelled_items(item)
+            items += _labelled_items(item, level1)
         elif _is_statement(item) and not _REFERENCE.match(item):
-            items.append((heading, item))
+            items.append(_Item(heading, item, level1))
     return items
 
 
-def _labelled_items(paragraph: str) -> list[tuple[str, str]]:
-    """(二级 as written, item) for each "数量指标--…" item of a paragraph; the item may be a target
-    alone ("满意度指标：90%以上")."""
-    return [(m.group(1), m.group(2).strip(_TRIM)) for m in _LABELLED_ITEM.finditer(paragraph)
+def _labelled_items(paragraph: str, level1: str = "") -> list[_Item]:
+    """An `_Item` for each "数量指标--…" item of a paragraph, with the 二级 as written; the item
+    may be a target alone ("满意度指标：90%以上")."""
+    return [_Item(m.group(1), m.group(2).strip(_TRIM), level1) for m in _LABELLED_ITEM.finditer(paragraph)
             if _is_statement(m.group(2)) or _TARGET_START.match(m.group(2).strip(_TRIM))]
 
 
-def _paragraph_items(paragraphs: list[str]) -> list[tuple[str, str]]:
+def _paragraph_items(paragraphs: list[str]) -> list[_Item]:
     """The items of every paragraph. A "绩效指标：" opening alone on its line opens a list whose
     items are the paragraphs after it (`_OpenList`)."""
-    items: list[tuple[str, str]] = []
+    items: list[_Item] = []
     listing: _OpenList | None = None
     for paragraph in paragraphs:
         opening = _LIST_OPENING.match(paragraph)
@@ -133,17 +159,20 @@ class _OpenList:
     - numbered items ("1、…", "（1）…", "①…") while they keep the first item's numbering, so a
       following "二、" or "（二）" heading ends the list; unnumbered items when the first is, as long
       as each states a target or a 二级;
-    - a sub-heading ("（一）产出指标", "1、数量指标") lets the numbering start again below it, and a
-      二级 heading labels the items under it;
+    - a sub-heading ("（一）产出指标", "1、数量指标") lets the numbering start again below it; a
+      一级 heading gives the items under it that 一级 and clears the 二级, a 二级 heading labels
+      them with that 二级 (keeping the 一级 above it);
     - a line that continues a wrapped item ("…不少于" / "10公里；") joins it;
     - once two or more items all stated a target or a 二级, a same-style paragraph stating neither
       ("3、加强组织领导，确保各项工作落实。") ends the list: it is the text after it."""
 
     def __init__(self) -> None:
         self.style: str | None = None
-        self.heading = ""
+        self.heading = ""  # the 二级 of the last sub-heading, as `_Item.level2`
+        self.level1 = ""  # the 一级 key of the last 一级 sub-heading
+        self.level1_style: str | None = None  # its numbering
         self.pending = ""  # the current item paragraph, until the next one shows it is complete
-        self.items: list[tuple[str, str]] = []
+        self.items: list[_Item] = []
 
     def takes(self, paragraph: str) -> bool:
         style = _numbering_style(paragraph)
@@ -151,6 +180,10 @@ class _OpenList:
         if style and _HEADING.fullmatch(body):
             self._flush()
             label = category_label(body)
+            if not label or style == self.level1_style:
+                # a 一级 (some provinces write 效益 as "效果"), or a 满意度/成本 heading numbered like
+                # the 一级 above: "（二）效益指标" … "（三）满意度指标" is the 一级 满意度
+                self.level1, self.level1_style = level1_key(body.replace("效果", "效益")) or "", style
             self.heading = LEVEL2_NAMES[label].removesuffix("指标") if label else ""
             self.style = None
             return True
@@ -159,7 +192,7 @@ class _OpenList:
             return True
         if (style or "none") != (self.style or style or "none"):
             return False
-        new = _list_items(body, self.heading)
+        new = _list_items(body, self.heading, self.level1)
         if not new or (style is None and not all(_states_target_or_level(i) for i in new)):
             return False
         self._flush()
@@ -169,18 +202,19 @@ class _OpenList:
         self.style, self.pending = style or "none", body
         return True
 
-    def close(self) -> list[tuple[str, str]]:
+    def close(self) -> list[_Item]:
         self._flush()
         return self.items
 
     def _flush(self) -> None:
         if self.pending:
-            self.items += _list_items(self.pending, self.heading)
+            self.items += _list_items(self.pending, self.heading, self.level1)
             self.pending = ""
 
 
-def _states_target_or_level(item: tuple[str, str]) -> bool:
-    return bool(item[0]) or bool(split_statement(item[1])[1])
+def _states_target_or_level(item: _Item) -> bool:
+    # a 一级 alone does not count: "3、加强组织领导" under "（一）产出指标" still ends the list
+    return bool(item.level2) or bool(split_statement(item.text)[1])
 
 
 def _numbering_style(paragraph: str) -> str | None:
@@ -191,13 +225,16 @@ def narrative_indicators(narrative: Narrative) -> list[Indicator]:
     """The indicators stated in Part 1's goals (总体 and 分项), numbered 1..n in reading order."""
     indicators: list[Indicator] = []
     for paragraphs in (narrative.overall, narrative.sub_goals):
-        for written_level2, item in _paragraph_items(paragraphs):
-            key = level2_key(written_level2 + "指标") if written_level2 else None
-            subject, target = split_statement(item)
-            if key and (_TARGET_START.match(item) or _YEAR_FIRST.match(item)):
-                # "满意度指标：90%以上": the label is all the subject there is
-                subject, target = "", item
-            indicator = Indicator(row=len(indicators) + 1, level1=LEVEL1_NAMES[usual_level1(key)] if key else "",
+        for item in _paragraph_items(paragraphs):
+            key = level2_key(item.level2 + "指标") if item.level2 else None
+            subject, target = split_statement(item.text)
+            if key and (_TARGET_START.match(item.text) or _YEAR_FIRST.match(item.text) or _is_target_word(item.text)):
+                # "满意度指标：90%以上", "质量指标：合格": the label is all the subject there is
+                subject, target = "", item.text
+            # the 一级 heading above, unless the 二级 cannot sit under it (then the 二级 is the surer word)
+            level1 = item.level1 if item.level1 and (not key or item.level1 in LEVEL1_OF[key]) \
+                else usual_level1(key) if key else ""
+            indicator = Indicator(row=len(indicators) + 1, level1=LEVEL1_NAMES[level1] if level1 else "",
                                   level2=LEVEL2_NAMES[key] if key else "", level3=subject, description="",
                                   value=target, basis="")  # no `raw`: the cells are the paragraph's own text
             indicator.parsed = parse_value(target)
