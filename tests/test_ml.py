@@ -540,6 +540,14 @@ def test_a_temperature_stopped_at_its_limit_is_reported_not_passed_off_as_calibr
     assert training.temperature_at_limit(t)
     assert "temperature_note" in training._temperature_entry(t)
     assert "temperature_note" not in training._temperature_entry(0.27)
+    # an optimum just inside the limit is found, not reported as the limit
+    rng = np.random.default_rng(7)
+    logits = rng.normal(scale=3.0, size=(2000, 4))
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y_index = np.array([rng.choice(4, p=row) for row in p])
+    scale = 1.03e-3 / training.fit_temperature(logits, y_index)  # T scales with the logits
+    near = training.fit_temperature(logits * scale, y_index)  # the optimum is near T = 1.03e-3
+    assert 1.0e-3 < near < 1.07e-3 and not training.temperature_at_limit(near)
 
 
 def test_the_spacy_comparison_trains_offline_on_the_labelled_rows(labelled):

@@ -249,13 +249,14 @@ def fit_temperature(logits: np.ndarray, y_index: np.ndarray) -> float:
     grid = np.linspace(np.log(TEMPERATURE_LIMITS[0]), np.log(TEMPERATURE_LIMITS[1]), 121)
     nll = [_temperature_nll(logits, y_index, g) for g in grid]
     best = int(np.argmin(nll))
-    if best in (0, len(grid) - 1):
-        return float(TEMPERATURE_LIMITS[0] if best == 0 else TEMPERATURE_LIMITS[1])  # temperature_at_limit
-    low, high = grid[best - 1], grid[best + 1]
+    low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
     found = minimize_scalar(lambda g: _temperature_nll(logits, y_index, g), bounds=(low, high), method="bounded",
                             options={"xatol": 1e-4})
-    log_t = float(found.x) if found.fun <= nll[best] else float(grid[best])
-    return float(np.exp(log_t))
+    log_t = float(found.x) if found.fun < nll[best] else float(grid[best])
+    # no better than the limit itself (scores that keep improving as T shrinks or grows): the
+    # limit, which temperature_at_limit reports
+    return float(np.exp(log_t)) if log_t != grid[best] or 0 < best < len(grid) - 1 \
+        else float(TEMPERATURE_LIMITS[0] if best == 0 else TEMPERATURE_LIMITS[1])
 
 
 def temperature_at_limit(temperature: float) -> bool:
