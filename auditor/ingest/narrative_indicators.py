@@ -12,7 +12,7 @@ They are indicators like the grid's rows (DESIGN.md: table 0 = Part 1), so they 
 score and can be labelled. Each item becomes an `Indicator` numbered 1..n in Part 1 order; its
 三级 is the statement's subject and its 指标值 the target that follows it ("大于90%"), when the
 statement has one. Items that state no 二级 leave level2 blank, and level1 too unless they sit
-under a 一级 sub-heading ("（一）产出指标"); a labelled item with only a target ("满意度指标：90%以上",
+under a 一级 sub-heading on a line of its own ("（一）产出指标"); a labelled item with only a target ("满意度指标：90%以上",
 "质量指标：合格", "时效指标：按时完成") leaves its 三级 blank.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..domain import LEVEL1_NAMES, LEVEL1_OF, LEVEL2_NAMES, category_label, level1_key, level2_key, usual_level1
+from ..domain import LEVEL1_NAMES, LEVEL1_OF, LEVEL2_NAMES, level1_key, level2_key, usual_level1
 from ..schema import Indicator, Narrative
 from ..values import compact_words, parse_value, word_targets
 
@@ -38,6 +38,7 @@ _LIST_OPENING = re.compile(rf"^\s*{_NUMBERING}?\s*(?:主要|年度|具体)?绩�
 _LEVEL2_WORDS = r"数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续(?:影响|性发展|发展)?|(?:服务对象)?满意度"
 # a sub-heading inside a list: a 一级 or 二级 name alone ("（一）产出指标", "1、数量指标：")
 _HEADING = re.compile(rf"(?:产出|效益|效果|{_LEVEL2_WORDS})(?:指标)?[:：]?")
+_LEVEL2_HEADING = re.compile(rf"({_LEVEL2_WORDS})(?:指标)?[:：]?")  # "2、可持续性发展指标" is a 二级
 _ITEM_NUMBERING = re.compile(rf"^\s*{_NUMBERING}\s*")
 _REFERENCE = re.compile(r"^(?:详见|参见|见)")  # "详见各项目绩效目标表": a pointer, not an indicator
 # an item named by its 二级: "数量指标--残疾人保障率>=90%"
@@ -80,12 +81,19 @@ def _vague_run() -> re.Pattern[str]:
 
 
 def _is_target_word(item: str) -> bool:
-    """The item is only a target in words: a checkable outcome ("合格", "全覆盖") or vague words
-    alone ("良好", "按时完成"), as rules/lexicons/vague.yaml defines them. "社会稳定" or
-    "完成党组织换届任务" name something: subjects."""
+    """The item is only a target in words, as rules/lexicons/vague.yaml defines them: a checkable
+    outcome ("合格", "全覆盖"), "达标", vague words alone ("良好", "按时完成"), a conformance
+    ("符合要求", "符合国家标准"), or a deadline or frequency the value parser reads ("年底前完成",
+    "按季度发放"). "社会稳定" or "完成党组织换届任务" name something: subjects."""
     compact = compact_words(item)
-    return bool(compact) and (any(p.fullmatch(compact) for p in word_targets().checkable)
-                              or bool(_vague_run().fullmatch(compact)))
+    if not compact:
+        return False
+    lex = word_targets()
+    if any(p.fullmatch(compact) for p in lex.checkable) or lex.no_standard.fullmatch(compact) \
+            or _vague_run().fullmatch(compact) or compact.startswith("符合"):
+        return True
+    value = parse_value(compact)
+    return bool(value.deadline or value.frequency)
 
 
 def split_statement(item: str) -> tuple[str, str]:
@@ -179,7 +187,8 @@ class _OpenList:
         body = _ITEM_NUMBERING.sub("", paragraph, count=1).strip() if style else paragraph.strip()
         if style and _HEADING.fullmatch(body):
             self._flush()
-            label = category_label(body)
+            written = _LEVEL2_HEADING.fullmatch(body)
+            label = level2_key(written.group(1) + "指标") if written else None
             if not label or style == self.level1_style:
                 # a 一级 (some provinces write 效益 as "效果"), or a 满意度/成本 heading numbered like
                 # the 一级 above: "（二）效益指标" … "（三）满意度指标" is the 一级 满意度
