@@ -12,8 +12,8 @@ They are indicators like the grid's rows (DESIGN.md: table 0 = Part 1), so they 
 score and can be labelled. Each item becomes an `Indicator` numbered 1..n in Part 1 order; its
 三级 is the statement's subject and its 指标值 the target that follows it ("大于90%"), when the
 statement has one. Items that state no 二级 leave level2 blank, and level1 too unless they sit
-under a 一级 sub-heading on a line of its own ("（一）产出指标"); a labelled item with only a target ("满意度指标：90%以上",
-"质量指标：合格", "时效指标：按时完成") leaves its 三级 blank.
+under a 一级 sub-heading on a line of its own ("（一）产出指标"); a labelled item with only a
+target ("满意度指标：90%以上", "质量指标：合格", "时效指标：按时完成") leaves its 三级 blank.
 """
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ _TRIM = " ，,、：:.．"
 _UNFINISHED = re.compile(rf"(?:[，,、：:]|{_COMPARATORS})$")
 _TARGET_FIRST = re.compile(rf"^(?:[0-9０-９]|{_COMPARATORS})")
 _YEAR_FIRST = re.compile(r"^[12][0-9]{3}年")  # "时效指标--2023年12月底前完成": a deadline, not a subject
+
+
 class _Item(NamedTuple):
     """One statement of a list and the levels it was given: `level2` as written ("数量", "" when
     none), `level1` the 一级 key of the sub-heading above it ("" when none)."""
@@ -189,10 +191,11 @@ class _OpenList:
             self._flush()
             written = _LEVEL2_HEADING.fullmatch(body)
             label = level2_key(written.group(1) + "指标") if written else None
-            if not label or style == self.level1_style:
-                # a 一级 (some provinces write 效益 as "效果"), or a 满意度/成本 heading numbered like
-                # the 一级 above: "（二）效益指标" … "（三）满意度指标" is the 一级 满意度
-                self.level1, self.level1_style = level1_key(body.replace("效果", "效益")) or "", style
+            # a 一级 (some provinces write 效益 as "效果"), or a 满意度 heading numbered like the 一级
+            # above: "（二）效益指标" … "（三）满意度指标" is the 一级 满意度
+            level1 = level1_key(body.replace("效果", "效益")) if not label or style == self.level1_style else None
+            if level1:
+                self.level1, self.level1_style = level1, style
             self.heading = LEVEL2_NAMES[label].removesuffix("指标") if label else ""
             self.style = None
             return True

@@ -252,11 +252,9 @@ def fit_temperature(logits: np.ndarray, y_index: np.ndarray) -> float:
     low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
     found = minimize_scalar(lambda g: _temperature_nll(logits, y_index, g), bounds=(low, high), method="bounded",
                             options={"xatol": 1e-4})
-    log_t = float(found.x) if found.fun < nll[best] else float(grid[best])
-    # no better than the limit itself (scores that keep improving as T shrinks or grows): the
+    # nothing better than a limit itself (scores that keep improving as T shrinks or grows): that
     # limit, which temperature_at_limit reports
-    return float(np.exp(log_t)) if log_t != grid[best] or 0 < best < len(grid) - 1 \
-        else float(TEMPERATURE_LIMITS[0] if best == 0 else TEMPERATURE_LIMITS[1])
+    return float(np.exp(found.x if found.fun < nll[best] else grid[best]))
 
 
 def temperature_at_limit(temperature: float) -> bool:
