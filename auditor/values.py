@@ -30,6 +30,7 @@ Decisions worth knowing (also documented on the functions):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -251,14 +252,22 @@ class WordTargets(NamedTuple):
     standard: tuple[re.Pattern[str], ...]  # a named standard, searched anywhere
     no_standard: re.Pattern[str]  # "达标" with no standard named
     vague_words: tuple[str, ...]
+    vague_word: re.Pattern[str]  # any one of vague_words, longest first: a row is searched once
 
 
 @lru_cache(maxsize=1)
 def word_targets() -> WordTargets:
     lex = lexicon("vague")
+    words = tuple(lex.get("vague_words") or ())
     return WordTargets(tuple(re.compile(p) for p in lex.get("checkable") or ()),
                        tuple(re.compile(p) for p in lex.get("standard") or ()),
-                       re.compile(lex.get("no_standard") or "(?!)"), tuple(lex.get("vague_words") or ()))
+                       re.compile(lex.get("no_standard") or "(?!)"), words, word_alternation(words))
+
+
+def word_alternation(words: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching any of `words`, longest first ("有所提高" before "提高"); never matches
+    when there are none."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w) or "(?!)")
 
 
 def compact_words(text: str | None) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import LEVEL2_ORDER
 from ..schema import Indicator, Value
-from ..values import normalize_text, parse_value
+from ..values import normalize_text, parse_value, word_alternation, word_targets
 from .dataset import CATEGORIES
 
 if TYPE_CHECKING:
@@ -225,22 +225,19 @@ def specificity_dense(indicator: Indicator, text: RowText | None = None) -> list
         # undefined_percent reads `parsed`: give it the value parsed here when the row has none
         float(undefined_percent(indicator if indicator.parsed is not None
                                 else dataclasses.replace(indicator, parsed=value)) is not None),
-        float(bool(_word_pattern("abstract").search(name_desc))),
+        float(bool(_abstract_states().search(name_desc))),
         float(bool(words.change.search(text.description) or words.change.search(text.name))),
-        float(bool(_word_pattern("vague").search(name_desc))),
+        float(bool(word_targets().vague_word.search(name_desc))),
         float(bool(text.description) and text.description == text.name),
     ]
 
 
-@lru_cache(maxsize=2)
-def _word_pattern(which: str) -> re.Pattern[str]:
-    """One alternation of a word list (vague.yaml: vague_words, percent_undefined.abstract_states),
-    so a row is searched once, not once per word."""
+@lru_cache(maxsize=1)
+def _abstract_states() -> re.Pattern[str]:
+    """vague.yaml's percent_undefined.abstract_states as one alternation: a row is searched once."""
     from ..domain import percent_words
-    from ..resources import lexicon
 
-    words = lexicon("vague").get("vague_words") or () if which == "vague" else percent_words().abstract
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w) or "(?!)")
+    return word_alternation(percent_words().abstract)
 
 
 def category_dense(indicator: Indicator, text: RowText | None = None) -> list[float]:
